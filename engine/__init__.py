@@ -1,0 +1,1 @@
+"""PEP engine package."""
