@@ -1,0 +1,82 @@
+"""The application: settings, clock, database, queue, renderer and transport, wired once per process."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import dramatiq
+from sqlalchemy import Engine
+
+from engine.clock import Clock, SystemClock
+from engine.db import SessionFactory, make_engine, make_session_factory
+from engine.env import Env
+from engine.queue.broker import make_broker
+from engine.queue.wakeups import install_wakeups
+from engine.secret import load_secret
+from engine.settings import Settings
+from engine.tokens import TokenSigner
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass
+class App:
+    """Everything a worker, the intake or a CLI command needs, passed explicitly."""
+
+    settings: Settings
+    clock: Clock
+    env: Env
+    db: Engine
+    sessions: SessionFactory
+    broker: dramatiq.Broker
+    actors: dict[str, dramatiq.Actor[Any, Any]] = field(default_factory=dict)
+    _renderer: Any = None
+    _transport: Any = None
+
+    @property
+    def claim_timeout(self) -> timedelta:
+        return timedelta(seconds=self.settings.claim_timeout_seconds)
+
+    def enqueue(self, queue: str, row_id: int) -> None:
+        """Wake a worker for a row; queues are known only by name."""
+        self.actors[queue].send(row_id)
+
+    @property
+    def renderer(self) -> Any:
+        if self._renderer is None:
+            from outbound.branding import Branding
+            from outbound.render import Renderer
+            self._renderer = Renderer(TEMPLATES_DIR, Branding(force_name=self.settings.force_name,
+                                                              domain=self.settings.domain))
+        return self._renderer
+
+    @property
+    def transport(self) -> Any:
+        if self._transport is None:
+            from outbound.transport.factory import transport_from_url
+            self._transport = transport_from_url(self.settings.outbound, helo=self.settings.domain)
+        return self._transport
+
+    def close(self) -> None:
+        if self._transport is not None:
+            self._transport.close()
+        self.db.dispose()
+
+
+def build_app(settings: Settings, clock: Clock | None = None, transport: Any = None) -> App:
+    """Wire an App; the broker is made and its actors declared here, before anything can enqueue."""
+    from engine.queue.actors import declare_actors
+
+    clock = clock or SystemClock()
+    env = Env(settings=settings, clock=clock, signer=TokenSigner(load_secret(settings)))
+    db = make_engine(settings.database_url)
+    sessions = make_session_factory(db)
+    broker = make_broker(settings)
+    dramatiq.set_broker(broker)
+    app = App(settings=settings, clock=clock, env=env, db=db, sessions=sessions, broker=broker,
+              _transport=transport)
+    app.actors = declare_actors(broker, app)
+    install_wakeups(sessions, app.enqueue)
+    return app

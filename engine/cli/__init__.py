@@ -1,0 +1,1 @@
+"""The `pep` command line: one module per group of verbs."""

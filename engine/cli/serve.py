@@ -1,0 +1,44 @@
+"""`pep serve|smtpd|worker`: run PEP's processes until SIGINT or SIGTERM."""
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+
+from engine.cli.context import make_app
+from engine.runtime import Runtime
+
+MODES = {
+    "serve": ("everything in one process: SMTP intake, workers, sweeper", True, True, True),
+    "smtpd": ("SMTP intake only", True, False, False),
+    "worker": ("dramatiq workers and the sweeper (distributed mode)", False, True, True),
+}
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    for name, (help_text, *_parts) in MODES.items():
+        p = sub.add_parser(name, help=help_text)
+        p.set_defaults(func=run, mode=name)
+
+
+def run(args: argparse.Namespace) -> int:
+    _help, intake, workers, sweeper = MODES[args.mode]
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda _signum, _frame: stop.set())
+    app = make_app()
+    runtime = Runtime(app, intake=intake, workers=workers, sweeper=sweeper).start()
+    if runtime.intake is not None:
+        print(f"PEP {args.mode}: SMTP intake on {runtime.intake.host}:{runtime.intake.port} "
+              f"for @{app.settings.domain}", flush=True)
+    if workers:
+        print(f"PEP {args.mode}: workers running ({app.settings.worker_threads} threads, "
+              f"{'Redis' if app.settings.broker_url else 'in-process'} queue)", flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        runtime.stop()
+        app.close()
+        print(f"PEP {args.mode}: stopped", flush=True)
+    return 0

@@ -1,0 +1,23 @@
+"""PEP's tables, one concept per module; importing this package registers them all."""
+from engine.models.area import Area
+from engine.models.attachment import StoredFile
+from engine.models.audit import AuditEvent
+from engine.models.base import Base
+from engine.models.delivery import Delivery
+from engine.models.inbound_message import InboundMessage
+from engine.models.isa import IsaConfirmation, IsaVersion
+from engine.models.notification import NotificationLog
+from engine.models.partnership import Partnership
+from engine.models.partnership_type import PartnershipType
+from engine.models.person import Person, Role
+from engine.models.publication import Publication
+from engine.models.report import Report
+from engine.models.subject import Subject
+from engine.models.team import Team
+from engine.models.token import ReplyToken
+
+__all__ = [
+    "Area", "AuditEvent", "Base", "Delivery", "InboundMessage", "IsaConfirmation", "IsaVersion",
+    "NotificationLog", "Partnership", "PartnershipType", "Person", "Publication", "Report", "ReplyToken",
+    "Role", "StoredFile", "Subject", "Team",
+]

@@ -1,0 +1,31 @@
+"""An incident or intelligence report from a member."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.models.base import Base
+
+
+class Report(Base):
+    """A report with its reference (PEP-2026-000123), routing result and status."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    occurred_at: Mapped[datetime | None]
+    where_text: Mapped[str] = mapped_column(Text, default="")
+    who_text: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    routing: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    inbound_message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
+    created_at: Mapped[datetime]

@@ -1,0 +1,1 @@
+"""The work queue: dramatiq actors woken by rows committed to the database."""

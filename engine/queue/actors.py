@@ -1,0 +1,28 @@
+"""Thin actors: each takes a row id and calls the use case that claims and works that row."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import dramatiq
+
+if TYPE_CHECKING:
+    from engine.app import App
+
+
+def declare_actors(broker: dramatiq.Broker, app: "App") -> dict[str, dramatiq.Actor[Any, Any]]:
+    """One actor per queue, bound to `broker`; the queue name is the only thing callers know."""
+    from inbound.process import process_inbound
+    from outbound.deliver import deliver
+
+    def process_inbound_message(row_id: int) -> None:
+        process_inbound(app, row_id)
+
+    def send_delivery(row_id: int) -> None:
+        deliver(app, row_id)
+
+    return {
+        "inbound": dramatiq.actor(process_inbound_message, broker=broker, queue_name="inbound",
+                                  actor_name="process_inbound_message"),
+        "outbound": dramatiq.actor(send_delivery, broker=broker, queue_name="outbound",
+                                   actor_name="send_delivery"),
+    }

@@ -1,0 +1,30 @@
+"""Claim a unit-of-work row atomically, so that exactly one worker does it."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, update
+from sqlalchemy.orm import Session
+
+
+def claim(session: Session, model: Any, row_id: int, now: datetime, ready: tuple[str, ...],
+          stale_after: timedelta, working: str) -> bool:
+    """Move the row to `working` if it is ready and due, or claimed so long ago its worker must be dead.
+
+    Returns whether this caller won the row; the caller commits.
+    """
+    stale = now - stale_after
+    result = session.execute(
+        update(model)
+        .where(model.id == row_id,
+               or_(and_(model.status.in_(ready), model.next_attempt_at <= now),
+                   and_(model.status == working, model.claimed_at < stale)))
+        .values(status=working, claimed_at=now, attempts=model.attempts + 1)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def backoff(attempts: int, base_seconds: int = 30, cap_seconds: int = 6 * 3600) -> timedelta:
+    """Exponential back-off: 30 s, 1 min, 2 min, … capped at six hours."""
+    return timedelta(seconds=min(cap_seconds, base_seconds * 2 ** max(0, attempts - 1)))

@@ -1,0 +1,40 @@
+"""Re-enqueue work left pending: rows that are due, and rows whose worker died holding them."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from engine.db import SessionFactory
+from engine.models import Delivery, InboundMessage
+
+# (queue name, model, statuses that are waiting, status while claimed)
+SWEPT: tuple[tuple[str, Any, tuple[str, ...], str], ...] = (
+    ("inbound", InboundMessage, ("received", "retry"), "processing"),
+    ("outbound", Delivery, ("queued",), "sending"),
+)
+
+
+def due_ids(session: Session, model: Any, waiting: tuple[str, ...], working: str, now: datetime,
+            stale_after: timedelta, limit: int) -> list[int]:
+    stale = now - stale_after
+    query = (select(model.id)
+             .where(or_(and_(model.status.in_(waiting), model.next_attempt_at <= now),
+                        and_(model.status == working, model.claimed_at < stale)))
+             .order_by(model.id).limit(limit))
+    return list(session.scalars(query))
+
+
+def sweep(factory: SessionFactory, now: datetime, stale_after: timedelta, enqueue: Callable[[str, int], None],
+          limit: int = 10_000) -> dict[str, int]:
+    """Enqueue every due row (at most `limit` per queue); returns how many per queue."""
+    counts = {}
+    with factory() as session:
+        for queue, model, waiting, working in SWEPT:
+            ids = due_ids(session, model, waiting, working, now, stale_after, limit)
+            for row_id in ids:
+                enqueue(queue, row_id)
+            counts[queue] = len(ids)
+    return counts

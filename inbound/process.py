@@ -1,0 +1,107 @@
+"""Work one stored inbound message: claim it, run the steps and its handler, answer, or retry and park."""
+from __future__ import annotations
+
+import logging
+import traceback
+
+from engine.app import App
+from engine.models import InboundMessage
+from engine.queue.claim import backoff, claim
+from engine.services.audit import record
+from engine.services.notifications import claim_once
+from engine.services.outbox import queue_message
+from inbound.addresses import classify_recipient
+from inbound.answers import answer_for
+from inbound.errors import NoHandler
+from inbound.handlers import handler_for
+from inbound.steps import STEPS
+from inbound.work import Work
+
+log = logging.getLogger(__name__)
+
+
+def process_inbound(app: App, row_id: int) -> None:
+    """Idempotent: a row that is done, or claimed by a live worker, is left alone."""
+    with app.sessions() as session:
+        if not claim(session, InboundMessage, row_id, app.clock.now(), ("received", "retry"),
+                     app.claim_timeout, "processing"):
+            session.rollback()
+            return
+        session.commit()
+    try:
+        _work(app, row_id)
+    except Exception as exc:  # noqa: BLE001 - a bug or an outage: keep the message, retry, then park
+        log.exception("inbound message %s failed", row_id)
+        _failed(app, row_id, exc)
+
+
+def _work(app: App, row_id: int) -> None:
+    with app.sessions() as session:
+        row = session.get(InboundMessage, row_id)
+        assert row is not None
+        recipient = classify_recipient(row.rcpt_to, app.settings.domain)
+        if recipient is None:
+            row.status, row.outcome = "done", "not a PEP address"
+            session.commit()
+            return
+        work = Work(app=app, session=session, row=row, recipient=recipient)
+        try:
+            with session.begin_nested():
+                for step in STEPS:
+                    step(work)
+                    if work.outcome is not None:
+                        break
+                else:
+                    work.classification = work.classification or _handler_key(app, work)
+                    work.finish(handler_for(work.classification)(work))
+        except Exception as exc:  # noqa: BLE001 - typed errors are answered; others go to _failed
+            answer = answer_for(exc)
+            if answer is None:
+                raise
+            work.classification = work.classification or answer.reason
+            work.finish(f"refused ({answer.reason}): {exc}")
+            _answer(app, work, answer.kind, answer.reason, answer.context(exc))
+        row.sender = work.sender
+        row.auth = dict(work.auth)
+        row.status = "duplicate" if work.classification == "duplicate" else "done"
+        row.classification = work.classification[:40] or None
+        row.outcome = work.outcome
+        row.error = None
+        session.commit()
+
+
+def _handler_key(app: App, work: Work) -> str:
+    if work.recipient.kind != "reply":
+        return work.recipient.kind
+    decoded = app.env.signer.decode(work.recipient.token or "")
+    return f"reply:{decoded.purpose}"
+
+
+def _answer(app: App, work: Work, kind: str | None, reason: str, context: dict[str, object]) -> None:
+    """Tell the sender why, at most once per address, reason and day; never for automatic mail."""
+    if kind is None or not work.sender or work.classification in ("automatic", "bounce", "duplicate"):
+        return
+    day = app.clock.now().astimezone(app.settings.tz).date().isoformat()
+    if not claim_once(work.session, app.env, f"answer:{work.sender}:{reason}:{day}"):
+        return
+    subject = work.parsed.subject if work.parsed else ""
+    queue_message(work.session, app.env, kind, context | {"original_subject": subject},
+                  person=work.person, to_addr=work.sender,
+                  in_reply_to=work.row.message_id_header)
+    record(work.session, app.env, "pep", "inbound.answered", "inbound_message", work.row.id,
+           reason=reason, to=work.sender)
+
+
+def _failed(app: App, row_id: int, exc: Exception) -> None:
+    with app.sessions() as session:
+        row = session.get(InboundMessage, row_id)
+        if row is None:
+            return
+        row.error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:4000]
+        if isinstance(exc, NoHandler) or row.attempts >= app.settings.inbound_max_attempts:
+            row.status = "parked"
+        else:
+            row.status = "retry"
+            row.next_attempt_at = app.clock.now() + backoff(row.attempts)
+        row.claimed_at = None
+        session.commit()

@@ -1,0 +1,12 @@
+"""Every SMTP/LMTP reply PEP's intake gives, named once."""
+from __future__ import annotations
+
+OK = "250 2.0.0 OK: stored"
+RCPT_OK = "250 2.1.5 OK"
+UNKNOWN_RECIPIENT = "550 5.1.1 No such address here"
+NOT_OUR_DOMAIN = "550 5.7.1 Relaying denied: not a PEP address"
+TOO_MANY_RECIPIENTS = "452 4.5.3 Too many recipients"
+MESSAGE_TOO_BIG = "552 5.3.4 Message too big"
+TRY_AGAIN_LATER = "451 4.3.0 Temporary storage failure, try again later"
+RATE_LIMITED = "451 4.7.1 Too many messages from you, try again later"
+BAD_MESSAGE = "554 5.6.0 Message could not be read"

@@ -1,0 +1,55 @@
+"""The aiosmtpd handler: RCPT checks the address, DATA stores and enqueues. Nothing else."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import Executor
+from typing import Any, Callable
+
+from inbound import smtp_codes
+from inbound.addresses import classify_recipient
+
+log = logging.getLogger(__name__)
+
+Store = Callable[[bytes, str, list[str]], list[int]]
+
+
+class IntakeHandler:
+    """Validates recipients against PEP's addresses and hands accepted messages to `store`.
+
+    `store` blocks (it commits to the database), so it runs in `executor`, never in the event loop.
+    """
+
+    def __init__(self, domain: str, accepted_kinds: frozenset[str], store: Store, executor: Executor,
+                 max_recipients: int = 20) -> None:
+        self.domain = domain
+        self.accepted_kinds = accepted_kinds
+        self.store = store
+        self.executor = executor
+        self.max_recipients = max_recipients
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: list[str]) -> str:
+        recipient = classify_recipient(address, self.domain)
+        if recipient is None:
+            domain = address.rpartition("@")[2].lower()
+            return smtp_codes.UNKNOWN_RECIPIENT if domain == self.domain.lower() else smtp_codes.NOT_OUR_DOMAIN
+        if recipient.kind not in self.accepted_kinds:
+            return smtp_codes.UNKNOWN_RECIPIENT
+        if len(envelope.rcpt_tos) >= self.max_recipients:
+            return smtp_codes.TOO_MANY_RECIPIENTS
+        envelope.rcpt_tos.append(address)
+        return smtp_codes.RCPT_OK
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        raw = envelope.original_content or envelope.content or b""
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", "surrogateescape")
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(self.executor, self.store, raw, envelope.mail_from or "",
+                                       list(envelope.rcpt_tos))
+        except Exception:  # noqa: BLE001 - whatever failed, the message is not stored: the sender must retry
+            log.exception("could not store a message from %s", envelope.mail_from)
+            return smtp_codes.TRY_AGAIN_LATER
+        return smtp_codes.OK

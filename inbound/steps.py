@@ -1,0 +1,80 @@
+"""The steps every inbound message goes through; their order is the STEPS list, not code."""
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlalchemy import select
+
+from engine.models import Person
+from inbound.authresults import read_auth_results
+from inbound.automatic import automatic_reason
+from inbound.bounce import detect_bounce
+from inbound.errors import DmarcFailed, UnknownSender
+from inbound.limits import ParseLimits
+from inbound.parse import parse_message
+from inbound.store import earlier_copy
+from inbound.trim import new_text
+from inbound.work import Work
+
+Step = Callable[[Work], None]
+
+
+def parse(work: Work) -> None:
+    work.parsed = parse_message(work.row.raw or b"", ParseLimits())
+    work.sender = work.parsed.from_addr
+    work.row.sender = work.sender
+    work.new_text = new_text(work.parsed.text)
+
+
+def drop_duplicate(work: Work) -> None:
+    earlier = earlier_copy(work.session, work.row)
+    if earlier is not None:
+        work.classification = "duplicate"
+        work.finish(f"duplicate of inbound message {earlier}")
+
+
+def detect_bounces(work: Work) -> None:
+    """A bounce is never answered; at the bounce address it is evidence, anywhere else it is ignored."""
+    assert work.parsed is not None
+    bounce = detect_bounce(work.parsed)
+    if work.recipient.kind == "bounces" or bounce is not None:
+        work.classification = "bounce"
+        work.auth["bounce"] = None if bounce is None else {
+            "failed_address": bounce.failed_address, "status": bounce.status, "hard": bounce.hard,
+            "policy": bounce.policy, "format": bounce.format}
+        if work.recipient.kind != "bounces":
+            work.finish("bounce sent to a non-bounce address: ignored")
+
+
+def detect_automatic(work: Work) -> None:
+    """Automatic mail (auto-replies, lists, our own) is never answered: no loops."""
+    assert work.parsed is not None
+    if work.classification == "bounce":
+        return
+    reason = automatic_reason(work.parsed, work.app.settings.domain)
+    if reason:
+        work.classification = "automatic"
+        work.finish(f"automatic mail ({reason}): not answered")
+
+
+def authenticate(work: Work) -> None:
+    """Record what the trusted MTA said of the sender; a DMARC fail never changes anything."""
+    assert work.parsed is not None
+    results = read_auth_results(work.parsed, work.app.settings.trusted_authserv_id)
+    work.auth.update({"spf": results.spf, "dkim": results.dkim, "dmarc": results.dmarc,
+                      "trusted": results.trusted})
+    work.row.auth = dict(work.auth)
+    if results.trusted and (results.dmarc or "").lower() == "fail":
+        raise DmarcFailed("the sender's domain says this message is forged (DMARC fail)")
+
+
+def identify_sender(work: Work) -> None:
+    if work.classification == "bounce":
+        return
+    if work.sender:
+        work.person = work.session.scalar(select(Person).where(Person.email == work.sender))
+    if work.person is None:
+        raise UnknownSender(f"{work.sender or 'an unknown sender'} is not registered")
+
+
+STEPS: list[Step] = [parse, drop_duplicate, detect_bounces, detect_automatic, authenticate, identify_sender]

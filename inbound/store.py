@@ -1,0 +1,65 @@
+"""Persist the raw message first: one inbound row per PEP recipient, committed before 250."""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.db import SessionFactory
+from engine.models import InboundMessage
+from engine.queue.wakeups import wake_after_commit
+
+INBOUND_QUEUE = "inbound"
+_MESSAGE_ID = re.compile(rb"^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
+
+
+def header_message_id(raw: bytes) -> str | None:
+    """The Message-ID from the header block, read without a full parse (intake must stay cheap)."""
+    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    found = _MESSAGE_ID.search(head)
+    if not found:
+        return None
+    value = b" ".join(found.group(1).split()).decode("ascii", "replace").strip().strip("<>")
+    return value[:900] or None
+
+
+def dedupe_key(message_id: str | None, digest: str, recipient: str) -> str:
+    """Same Message-ID, same content, same recipient: the same delivery of the same message."""
+    return hashlib.sha256(f"{message_id or ''}\0{digest}\0{recipient.lower()}".encode()).hexdigest()
+
+
+def store_message(session: Session, raw: bytes, mail_from: str, recipients: list[str], source: str,
+                  received_at: datetime) -> list[int]:
+    """Add one row per recipient to the session and ask for them to be processed after commit."""
+    digest = hashlib.sha256(raw).hexdigest()
+    message_id = header_message_id(raw)
+    ids = []
+    for rcpt in recipients:
+        key = dedupe_key(message_id, digest, rcpt)
+        row = InboundMessage(raw=raw, size=len(raw), mail_from=mail_from[:998], rcpt_to=rcpt[:998],
+                             source=source, received_at=received_at, message_id_header=message_id,
+                             digest=digest, dedupe_key=key, status="received", next_attempt_at=received_at)
+        session.add(row)
+        session.flush()
+        wake_after_commit(session, INBOUND_QUEUE, row.id)
+        ids.append(row.id)
+    return ids
+
+
+def store_and_commit(factory: SessionFactory, raw: bytes, mail_from: str, recipients: list[str], source: str,
+                     received_at: datetime) -> list[int]:
+    """Store and commit in one transaction; raises if the database cannot take it (answer 451)."""
+    with factory() as session:
+        ids = store_message(session, raw, mail_from, recipients, source, received_at)
+        session.commit()
+    return ids
+
+
+def earlier_copy(session: Session, row: InboundMessage) -> int | None:
+    """The id of an earlier row holding the same delivery of the same message, if any."""
+    return session.scalar(select(InboundMessage.id).where(
+        InboundMessage.dedupe_key == row.dedupe_key, InboundMessage.id < row.id,
+        InboundMessage.status != "parked").order_by(InboundMessage.id).limit(1))

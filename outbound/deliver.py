@@ -1,0 +1,78 @@
+"""Send one delivery: claim it, render, compose, hand to the transport, record the outcome."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from engine.app import App
+from engine.models import Delivery
+from engine.queue.claim import backoff, claim
+from engine.services.audit import record
+from outbound.attachments import resolve_attachments
+from outbound.compose import compose, make_message_id
+
+log = logging.getLogger(__name__)
+VERP_VALID = timedelta(days=30)
+
+
+def bounce_address(app: App, delivery: Delivery) -> str:
+    """The VERP envelope sender: a bounce names the delivery it is about."""
+    token = app.env.signer.encode("bounce", delivery.id, app.clock.now() + VERP_VALID)
+    return app.env.address(f"bounces+{token}")
+
+
+def deliver(app: App, delivery_id: int) -> None:
+    """Idempotent: a delivery that is sent, failed, or held by a live worker is left alone.
+
+    A crash after the transport accepted and before the row says so sends it again once: at most
+    one duplicate per message in flight, and nothing lost.
+    """
+    with app.sessions() as session:
+        if not claim(session, Delivery, delivery_id, app.clock.now(), ("queued",), app.claim_timeout, "sending"):
+            session.rollback()
+            return
+        session.commit()
+    with app.sessions() as session:
+        delivery = session.get(Delivery, delivery_id)
+        assert delivery is not None
+        try:
+            data, envelope_from = _build(app, session, delivery)
+        except Exception as exc:  # noqa: BLE001 - a template or data error is permanent: fail, don't loop
+            log.exception("delivery %s could not be built", delivery_id)
+            _finish(app, session, delivery, "failed", f"could not build the message: {exc}")
+            return
+        result = app.transport.send(envelope_from, delivery.to_addr, data)
+        if result.accepted:
+            delivery.sent_at = app.clock.now()
+            _finish(app, session, delivery, "sent", None)
+        elif result.temporary and app.clock.now() - delivery.created_at < timedelta(
+                hours=app.settings.delivery_lifetime_hours):
+            delivery.status = "queued"
+            delivery.claimed_at = None
+            delivery.last_error = f"{result.code or ''} {result.detail}".strip()[:2000]
+            delivery.next_attempt_at = app.clock.now() + backoff(delivery.attempts)
+            session.commit()
+        else:
+            _finish(app, session, delivery, "failed", f"{result.code or ''} {result.detail}".strip())
+
+
+def _build(app: App, session, delivery: Delivery) -> tuple[bytes, str]:  # type: ignore[no-untyped-def]
+    rendered = app.renderer.render(delivery.kind, delivery.context)
+    delivery.message_id = delivery.message_id or make_message_id(
+        app.settings.domain, f"d{delivery.id}.{int(delivery.created_at.timestamp())}")
+    envelope_from = bounce_address(app, delivery)
+    data = compose(rendered, from_addr=app.settings.from_address, from_name=app.settings.force_name,
+                   to_addr=delivery.to_addr, to_name=delivery.context.get("recipient_name"),
+                   message_id=delivery.message_id, date=app.clock.now(), reply_to=delivery.reply_token,
+                   return_path=envelope_from, auto_submitted=True, in_reply_to=delivery.in_reply_to,
+                   attachments=resolve_attachments(session, delivery.context.get("_attachments", [])))
+    return data, envelope_from
+
+
+def _finish(app: App, session, delivery: Delivery, status: str, error: str | None) -> None:  # type: ignore[no-untyped-def]
+    delivery.status = status
+    delivery.claimed_at = None
+    delivery.last_error = error[:2000] if error else None
+    record(session, app.env, "pep", f"delivery.{status}", "delivery", delivery.id, kind=delivery.kind,
+           to=delivery.to_addr, message_id=delivery.message_id, error=error)
+    session.commit()
