@@ -8,7 +8,7 @@ from dataclasses import dataclass
 # Colours end up inside CSS and HTML attributes in the compiled layout, so only
 # plain hex colours are accepted: nothing else can break out of `style="…"`.
 _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
-_DOMAIN = re.compile(r"(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+MAIL_DOMAIN = re.compile(r"(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
 
 class BrandingError(ValueError):
@@ -33,7 +33,7 @@ class Branding:
             value = getattr(self, name)
             if not _HEX_COLOUR.fullmatch(value):
                 raise BrandingError(f"{name} must be a hex colour like #1d3557, not {value!r}")
-        if not _DOMAIN.fullmatch(self.domain):
+        if not MAIL_DOMAIN.fullmatch(self.domain):
             raise BrandingError(f"domain is not a valid mail domain: {self.domain!r}")
         for name in ("force_name", "service_name"):
             value = getattr(self, name)

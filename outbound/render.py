@@ -31,12 +31,12 @@ import markupsafe
 import mjml
 
 from outbound.branding import Branding
+from outbound.header_values import single_line
 from outbound.template_filters import html_filters, text_filters
 
 CompileMjml = Callable[[str], str]
 
 _SUBJECT_LINE = re.compile(r"Subject:[ \t]*(?P<subject>.*)")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _MANY_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
 
@@ -56,11 +56,6 @@ class Rendered:
 def compile_mjml(source: str) -> str:
     """Compile MJML to HTML without web-font imports (a third-party request on every open)."""
     return mjml.mjml2html(source, fonts={})
-
-
-def single_line(value: str) -> str:
-    """Collapse all whitespace, Unicode line separators and control characters to single spaces."""
-    return " ".join(_CONTROL.sub(" ", value).split())
 
 
 def _inert_in_html(value: Any) -> str:
