@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email import policy
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 
 from outbound.header_values import (
     HeaderValueError,
@@ -88,7 +88,7 @@ def compose(
     # Quoted-printable keeps the body 7-bit, so no relay re-encodes it and breaks DKIM.
     message.set_content(rendered.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(rendered.html, subtype="html", charset="utf-8", cte="quoted-printable")
-    html_part = message.get_payload()[1]
+    _, html_part = message.iter_parts()
     for image in inline_images:
         _add_inline_image(html_part, image, rendered.html)
     for attachment in attachments:
@@ -158,7 +158,7 @@ def _safe_filename(name: str) -> str:
     return base or "attachment"
 
 
-def _add_inline_image(html_part: EmailMessage, image: InlineImage, html: str) -> None:
+def _add_inline_image(html_part: MIMEPart, image: InlineImage, html: str) -> None:
     maintype, subtype = _content_type(image.content_type, f"inline image {image.cid!r}")
     if maintype != "image":
         raise ComposeError(f"inline image {image.cid!r} must have an image/* content_type")
@@ -173,10 +173,11 @@ def _add_inline_image(html_part: EmailMessage, image: InlineImage, html: str) ->
     html_part.add_related(
         image.content, maintype, subtype, cid=f"<{image.cid}>", disposition="inline", filename=filename
     )
-    html_part.get_payload()[-1]["Content-Description"] = alt_text
+    *_, image_part = html_part.iter_parts()
+    image_part["Content-Description"] = alt_text
 
 
-def _drop_inner_mime_version(part: EmailMessage) -> None:
+def _drop_inner_mime_version(part: MIMEPart) -> None:
     # The library stamps MIME-Version on every part it creates; it belongs on the top only.
     del part["MIME-Version"]
     for inner in part.iter_parts():
@@ -193,4 +194,5 @@ def _add_attachment(message: EmailMessage, attachment: OutAttachment) -> None:
         attachment.content, maintype, subtype, filename=_safe_filename(attachment.filename)
     )
     if attachment.charset is not None:
-        message.get_payload()[-1].set_param("charset", attachment.charset)
+        *_, attachment_part = message.iter_parts()
+        attachment_part.set_param("charset", attachment.charset)

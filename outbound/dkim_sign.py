@@ -47,7 +47,7 @@ class DkimSigner:
             raise DkimError("cannot DKIM-sign a message without a From header")
         # dkimpy stamps t= from the wall clock; it is informational (no x= expiry is set).
         try:
-            signature = signer.sign(
+            signature: bytes = signer.sign(
                 self._selector,
                 self._domain,
                 self._key,

@@ -29,13 +29,13 @@ class CountingCompiler:
         return self._compile(source)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def samples() -> dict[str, Any]:
     with SAMPLES_FILE.open("rb") as handle:
         return tomllib.load(handle)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def branding(samples: dict[str, Any]) -> Branding:
     return Branding(**samples["branding"])
 
