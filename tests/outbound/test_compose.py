@@ -9,6 +9,8 @@ from email.parser import BytesParser
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from outbound.compose import ComposeError, InlineImage, OutAttachment, compose, make_message_id
 from outbound.render import Rendered, Renderer
@@ -240,3 +242,17 @@ def test_message_ids_are_stable_and_checked() -> None:
         make_message_id("pep.example", "d 42")
     with pytest.raises(ComposeError):
         make_message_id("pep.example\r\nBcc: x", "d.42")
+
+
+@settings(max_examples=200, deadline=None)
+@given(name=st.text(max_size=80), subject=st.text(max_size=120))
+def test_no_name_or_subject_can_change_the_set_of_headers(name: str, subject: str) -> None:
+    # Given any display name and subject text at all
+    rendered = Rendered(subject=subject, text="t\n", html="<p>h</p>")
+    # When the message is composed and parsed back
+    message = _parse(compose(rendered, **_base(to_name=name, from_name=name)))
+    # Then exactly the usual headers are there, and the subject reads as one line
+    assert sorted(message.keys()) == sorted(
+        ["From", "To", "Subject", "Date", "Message-ID", "Auto-Submitted", "X-Auto-Response-Suppress", "MIME-Version", "Content-Type"]
+    )
+    assert "\n" not in str(message["Subject"])
