@@ -7,11 +7,19 @@ _WORDS = re.compile(r"[a-z0-9@.+_-]+(?:'[a-z]+)?")
 _NEGATIONS = frozenset({"not", "don't", "dont", "disagree", "never", "cannot", "can't", "won't", "isn't"})
 
 
+_GREETING = re.compile(r"^(hi|hello|hey|dear|good (morning|afternoon|evening)|morning|afternoon|evening)\b",
+                       re.IGNORECASE)
+
+
 def first_line(text: str) -> str:
-    """The first line with any letters or digits in it, trimmed."""
+    """The first line with letters or digits in it, skipping a short greeting ("Hi,", "Dear Sir")."""
     for line in text.splitlines():
-        if re.search(r"\w", line):
-            return line.strip()
+        clean = line.strip()
+        if not re.search(r"\w", clean):
+            continue
+        if _GREETING.match(clean) and len(clean.split()) <= 4:
+            continue
+        return clean
     return ""
 
 

@@ -17,11 +17,11 @@ def resolve_attachments(session: Session, refs: list[dict[str, Any]]) -> list[Ou
             version = session.get(IsaVersion, ref["isa_version"])
             if version is not None:
                 files.append(OutAttachment(filename=f"information-sharing-agreement-v{version.version}.txt",
-                                           content_type="text/plain; charset=utf-8",
-                                           data=version.text.encode("utf-8")))
+                                           content_type="text/plain", charset="utf-8",
+                                           content=version.text.encode("utf-8")))
         elif "stored_file" in ref:
             stored = session.get(StoredFile, ref["stored_file"])
             if stored is not None and stored.data is not None:
                 files.append(OutAttachment(filename=stored.filename, content_type=stored.content_type,
-                                           data=stored.data))
+                                           content=stored.data))
     return files

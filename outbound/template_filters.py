@@ -12,8 +12,16 @@ import markupsafe
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
-def long_date(value: dt.date) -> str:
-    """`2026-03-06` -> `Friday 6 March 2026`: unambiguous for British readers."""
+def long_date(value: dt.date | str) -> str:
+    """`2026-03-06` -> `Friday 6 March 2026`: unambiguous for British readers.
+
+    Delivery values are stored as JSON, so an ISO date string is accepted as well as a date.
+    """
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            raise TypeError(f"long_date needs a date, not the text {value!r}") from None
     if not isinstance(value, dt.date):
         raise TypeError(f"long_date needs a date, not {type(value).__name__} {value!r}")
     return f"{value:%A} {value.day} {value:%B %Y}"

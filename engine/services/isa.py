@@ -69,6 +69,6 @@ def confirm(session: Session, env: Env, token: ReplyToken, person: Person, inbou
         "person_name": person.name or person.email,
         "partnership_name": partnership.name,
         "isa_version": version.version,
-        "confirmed_until": confirmation.expires_at.astimezone(env.settings.tz).strftime("%-d %B %Y"),
+        "confirmed_until": confirmation.expires_at.astimezone(env.settings.tz).date().isoformat(),
     }, person=person)
     return confirmation

@@ -71,7 +71,7 @@ def send_isa_invitation(session: Session, env: Env, partnership: Partnership, ch
         "isa_text": version.text,
         "period_months": version.period_months,
         "invited_by": invited_by,
-        "reply_before": (env.clock.now() + valid).astimezone(env.settings.tz).strftime("%-d %B %Y"),
+        "reply_before": (env.clock.now() + valid).astimezone(env.settings.tz).date().isoformat(),
     }, person=chair, reply_token=reply_address(env, token), attachments=[{"isa_version": version.id}])
 
 

@@ -13,6 +13,7 @@ import dkim
 import pytest
 
 from outbound.compose import compose
+from tests.harness.services import require
 from outbound.dkim_sign import DkimError, DkimSigner
 from outbound.render import Rendered
 
@@ -23,8 +24,7 @@ DOMAIN = "pep.sussex.example"
 @pytest.fixture(scope="module")
 def key_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes]:
     """A fresh 2048-bit RSA key (PKCS#1 PEM) and its public key as DER, made by openssl."""
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is needed to make a test key")
+    require("openssl (to make a test key)", shutil.which("openssl") is not None)
     folder: Path = tmp_path_factory.mktemp("dkim")
     private = folder / "private.pem"
     subprocess.run(["openssl", "genrsa", "-traditional", "-out", str(private), "2048"], check=True, capture_output=True)
