@@ -1,0 +1,16 @@
+"""pytest fixtures for real servers: import them into a conftest to use them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support.smtp_sink import SmtpSink
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    """A fresh plain-text SMTP sink on a free loopback port, stopped after the test."""
+    with SmtpSink() as sink:
+        yield sink
