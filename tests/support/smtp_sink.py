@@ -25,6 +25,7 @@ class ReceivedMessage:
     recipients: tuple[str, ...]
     data: bytes
     connection: int
+    mail_options: tuple[str, ...] = ()
 
 
 class SmtpSink:
@@ -72,6 +73,7 @@ class SmtpSink:
 
         def run() -> None:
             loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
             self._loop = loop
             try:
                 self._server = loop.run_until_complete(
@@ -249,6 +251,7 @@ class _Handler:
                 recipients=tuple(envelope.rcpt_tos),
                 data=envelope.original_content,
                 connection=self._connection,
+                mail_options=tuple(envelope.mail_options),
             )
         )
         return "250 2.0.0 Queued"
