@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import threading
+import warnings
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -172,16 +173,21 @@ class SmtpSink:
         with self._lock:
             self._connections += 1
             number = self._connections
-        protocol = SMTP(
-            _Handler(self, number),
-            hostname="sink.test",
-            decode_data=False,
-            enable_SMTPUTF8=True,
-            tls_context=self._server_context if self._tls == "starttls" else None,
-            authenticator=self._authenticate if self._credentials else None,
-            auth_required=self._credentials is not None,
-            auth_require_tls=self._tls != "none",
-        )
+        with warnings.catch_warnings():
+            # aiosmtpd cannot tell that an implicit-TLS connection is encrypted, so it
+            # only offers AUTH there without "require TLS", and warns about it; plain
+            # AUTH on loopback is deliberate too.
+            warnings.simplefilter("ignore", UserWarning)
+            protocol = SMTP(
+                _Handler(self, number),
+                hostname="sink.test",
+                decode_data=False,
+                enable_SMTPUTF8=True,
+                tls_context=self._server_context if self._tls == "starttls" else None,
+                authenticator=self._authenticate if self._credentials else None,
+                auth_required=self._credentials is not None,
+                auth_require_tls=self._tls == "starttls",
+            )
         self._protocols.append(protocol)
         return protocol
 
@@ -189,7 +195,7 @@ class SmtpSink:
         assert self._credentials is not None
         user, password = self._credentials
         ok = isinstance(auth_data, LoginPassword) and auth_data == (user.encode(), password.encode())
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)
 
     def _scripted(self, command: Command, server: SMTP, recipient: str | None = None) -> str | None:
         with self._lock:
