@@ -52,7 +52,10 @@ def _maildir_path(url: str, rest: str) -> Path:
 
 def _smtp_from_url(url: str, scheme: str, helo: str) -> SmtpTransport:
     shown = _redacted(url)
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        raise ValueError(f"outbound URL {shown!r} cannot be read: {error}") from None
     try:
         port_given = parts.port
     except ValueError:
@@ -107,7 +110,10 @@ def _positive_number(text: str, *, whole: bool) -> int | float | None:
 
 def _redacted(url: str) -> str:
     """The URL with any password replaced, fit for an error message or a log."""
-    parts = urlsplit(url) if "://" in url else None
+    try:
+        parts = urlsplit(url) if "://" in url else None
+    except ValueError:
+        return url.split("@")[-1]  # unreadable: keep only what cannot hold a password
     if parts is None or parts.password is None:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)

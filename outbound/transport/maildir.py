@@ -47,7 +47,7 @@ class MaildirTransport:
                 os.fsync(out.fileno())
             os.rename(tmp_file, self.path / "new" / name)
         except OSError as error:
-            tmp_file.unlink(missing_ok=True)
+            _remove_quietly(tmp_file)
             return SendResult(accepted=False, temporary=True, code=None, detail=f"maildir write failed: {error}")
         return SendResult(accepted=True, temporary=False, code=None, detail=f"written to new/{name}")
 
@@ -61,3 +61,10 @@ class MaildirTransport:
         now = time.time_ns()
         seconds, micro = divmod(now // 1000, 1_000_000)
         return f"{seconds}.M{micro}P{os.getpid()}Q{sequence}.{self._host}"
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass  # the original error is the one worth reporting
