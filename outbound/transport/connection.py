@@ -35,9 +35,7 @@ def open_connection(settings: SmtpSettings) -> SmtpConnection:
                 context=settings.tls_context(),
             )
         else:
-            smtp = smtplib.SMTP(
-                settings.host, settings.port, local_hostname=settings.helo, timeout=settings.timeout
-            )
+            smtp = smtplib.SMTP(settings.host, settings.port, local_hostname=settings.helo, timeout=settings.timeout)
         smtp.ehlo_or_helo_if_needed()
         encrypted = settings.security == "tls"
         if settings.security == "starttls" and smtp.has_extn("starttls"):

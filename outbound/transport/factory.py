@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import TypedDict, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from outbound.transport.base import Transport
@@ -16,6 +17,17 @@ _SCHEMES: dict[str, tuple[Security, int]] = {
     "smtps": ("tls", 465),
     "smtp+plain": ("none", 25),
 }
+
+
+class _PoolOptions(TypedDict, total=False):
+    """The SmtpTransport keywords a URL's query string may set."""
+
+    connections: int
+    messages_per_connection: int
+    timeout: float
+    idle_timeout: float
+
+
 _INT_OPTIONS = ("connections", "messages_per_connection")
 _FLOAT_OPTIONS = ("timeout", "idle_timeout")
 _EXAMPLES = "maildir:PATH, smtp://user:pass@host:587, smtps://host:465 or smtp+plain://host:25"
@@ -32,7 +44,11 @@ def transport_from_url(url: str, *, helo: str) -> Transport:
     scheme, _colon, rest = url.partition(":")
     scheme = scheme.lower()
     if scheme == "maildir":
-        return MaildirTransport(_maildir_path(url, rest))
+        path = _maildir_path(url, rest)
+        try:
+            return MaildirTransport(path)
+        except OSError as error:
+            raise ValueError(f"outbound URL {url!r}: cannot create the Maildir: {error.strerror or error}") from None
     if scheme in _SCHEMES:
         return _smtp_from_url(url, scheme, helo)
     raise ValueError(f"outbound URL {_redacted(url)!r} is not one of {_EXAMPLES}")
@@ -84,7 +100,7 @@ def _smtp_from_url(url: str, scheme: str, helo: str) -> SmtpTransport:
         raise ValueError(f"outbound URL {shown!r}: {error}") from None
 
 
-def _options(query: str, shown: str) -> dict[str, int | float]:
+def _options(query: str, shown: str) -> _PoolOptions:
     options: dict[str, int | float] = {}
     known = _INT_OPTIONS + _FLOAT_OPTIONS
     for name, values in parse_qs(query, keep_blank_values=True).items():
@@ -97,7 +113,7 @@ def _options(query: str, shown: str) -> dict[str, int | float]:
             kind = "a positive whole number" if name in _INT_OPTIONS else "a positive number"
             raise ValueError(f"outbound URL {shown!r}: {name} must be {kind}, not {values[0]!r}")
         options[name] = number
-    return options
+    return cast(_PoolOptions, options)  # every name was checked against `known` above
 
 
 def _positive_number(text: str, *, whole: bool) -> int | float | None:

@@ -53,6 +53,4 @@ def failed(stage: Stage, reason: str) -> SendResult:
 
 def deferred(reason: str, retry_after: float) -> SendResult:
     """Not attempted now (for instance a rate limit); retry after ``retry_after`` seconds."""
-    return SendResult(
-        accepted=False, temporary=True, code=None, detail=reason, retry_after=retry_after
-    )
+    return SendResult(accepted=False, temporary=True, code=None, detail=reason, retry_after=retry_after)

@@ -31,6 +31,8 @@ class SmtpSettings:
     def __post_init__(self) -> None:
         if self.security not in SECURITY_MODES:
             raise ValueError(f"security must be one of {', '.join(SECURITY_MODES)}, not {self.security!r}")
+        if not self.helo or any(c.isspace() for c in self.helo):
+            raise ValueError(f"the HELO name must be one word, like the host's domain name, not {self.helo!r}")
         if not 0 < self.port < 65536:
             raise ValueError(f"SMTP port must be between 1 and 65535, not {self.port}")
         if self.timeout <= 0:

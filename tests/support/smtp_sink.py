@@ -8,13 +8,21 @@ import threading
 import warnings
 from collections import deque
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 Command = Literal["MAIL", "RCPT", "DATA"]
 TlsMode = Literal["none", "starttls", "implicit"]
-_DROP = "drop"
+
+
+@dataclass(frozen=True)
+class _Reply:
+    code: int
+    text: str
+
+
+_DROP = _Reply(0, "drop")  # close the connection without replying
 _DEFAULT_TEXTS = {421: "4.3.2 Service shutting down", 451: "4.3.0 Try again later", 550: "5.1.1 Refused"}
 
 
@@ -57,8 +65,8 @@ class SmtpSink:
         self._lock = threading.Lock()
         self._messages: list[ReceivedMessage] = []
         self._arrived = threading.Condition(self._lock)
-        self._script: dict[str, deque[tuple[int, str] | str]] = {"MAIL": deque(), "RCPT": deque(), "DATA": deque()}
-        self._refused: dict[str, tuple[int, str]] = {}
+        self._script: dict[str, deque[_Reply]] = {"MAIL": deque(), "RCPT": deque(), "DATA": deque()}
+        self._refused: dict[str, _Reply] = {}
         self._connections = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -117,7 +125,7 @@ class SmtpSink:
                 self._server.close()
             for protocol in self._protocols:
                 if protocol.transport is not None:
-                    protocol.transport.abort()
+                    cast(asyncio.Transport, protocol.transport).abort()
             loop.stop()
 
         loop.call_soon_threadsafe(shut)
@@ -153,7 +161,7 @@ class SmtpSink:
 
     def answer_next(self, command: Command, code: int, *, times: int = 1, text: str | None = None) -> None:
         """Answer the next ``times`` ``command``s with ``code`` instead of accepting."""
-        reply = (code, text or _DEFAULT_TEXTS.get(code, "Scripted reply"))
+        reply = _Reply(code, text or _DEFAULT_TEXTS.get(code, "Scripted reply"))
         with self._lock:
             self._script[command].extend([reply] * times)
 
@@ -165,7 +173,7 @@ class SmtpSink:
     def refuse_recipient(self, address: str, code: int = 550, text: str | None = None) -> None:
         """Refuse RCPT for ``address`` (case-insensitive) every time."""
         with self._lock:
-            self._refused[address.lower()] = (code, text or _DEFAULT_TEXTS.get(code, "Refused"))
+            self._refused[address.lower()] = _Reply(code, text or _DEFAULT_TEXTS.get(code, "Refused"))
 
     # -- server side (runs on the sink's loop) ----------------------------------------
 
@@ -204,14 +212,14 @@ class SmtpSink:
                 action = self._refused.get(recipient.lower())
         if action is None:
             return None
-        transport = server.transport
-        if action == _DROP:
+        transport = cast(asyncio.Transport, server.transport)
+        if action is _DROP:
             transport.abort()
             return "421 connection dropped"  # written to a closed transport: never seen
-        code, text = action
-        if code == 421:
+        if action.code == 421:
+            # Reply first, then hang up, as a server going away does.
             asyncio.get_running_loop().call_soon(transport.close)
-        return f"{code} {text}"
+        return f"{action.code} {action.text}"
 
     def _record(self, message: ReceivedMessage) -> None:
         with self._arrived:
@@ -226,7 +234,9 @@ class _Handler:
         self._sink = sink
         self._connection = connection
 
-    async def handle_EHLO(self, server: SMTP, session: Any, envelope: Any, hostname: str, responses: list[str]) -> list[str]:
+    async def handle_EHLO(
+        self, server: SMTP, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
         session.host_name = hostname
         if self._sink._pipelining:
             responses.insert(1, "250-PIPELINING")

@@ -12,7 +12,9 @@ from tests.outbound.transport.messages import finished_message
 from tests.support.smtp_sink import SmtpSink
 
 
-def test_a_relative_maildir_path_is_taken_from_the_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_relative_maildir_path_is_taken_from_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Given a working directory
     monkeypatch.chdir(tmp_path)
 
@@ -38,7 +40,9 @@ def test_smtp_url_settings_are_read_with_defaults() -> None:
     starttls = transport_from_url("smtp://user%40force:p%3Ass@relay.example:2587", helo="pep.test")
     implicit = transport_from_url("smtps://relay.example", helo="pep.test")
     plain = transport_from_url("smtp+plain://127.0.0.1", helo="pep.test")
-    assert isinstance(starttls, SmtpTransport) and isinstance(implicit, SmtpTransport) and isinstance(plain, SmtpTransport)
+    assert (
+        isinstance(starttls, SmtpTransport) and isinstance(implicit, SmtpTransport) and isinstance(plain, SmtpTransport)
+    )
     assert (starttls.settings.security, starttls.settings.port) == ("starttls", 2587)
     assert (starttls.settings.username, starttls.settings.password) == ("user@force", "p:ss")
     assert (implicit.settings.security, implicit.settings.port, implicit.settings.username) == ("tls", 465, None)
@@ -89,6 +93,22 @@ def test_a_bad_url_is_refused_with_a_one_line_reason(url: str, reason: str) -> N
     with pytest.raises(ValueError, match=reason) as raised:
         transport_from_url(url, helo="pep.test")
     assert "\n" not in str(raised.value)
+
+
+def test_a_maildir_that_cannot_be_created_is_a_clear_error(tmp_path: Path) -> None:
+    # Given a path under a plain file
+    (tmp_path / "file").write_text("x")
+
+    # When it is configured as the outbox / Then the error names the URL and the reason
+    with pytest.raises(ValueError, match="cannot create the Maildir"):
+        transport_from_url(f"maildir:{tmp_path}/file/outbox", helo="pep.test")
+
+
+@pytest.mark.parametrize("helo", ["", "two words"])
+def test_a_helo_name_that_is_not_one_word_is_refused(helo: str) -> None:
+    # Given / When an SMTP URL with a bad HELO name / Then ValueError names the HELO
+    with pytest.raises(ValueError, match="HELO"):
+        transport_from_url("smtp://relay.example", helo=helo)
 
 
 def test_the_password_never_appears_in_an_error() -> None:

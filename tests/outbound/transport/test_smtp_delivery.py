@@ -86,7 +86,9 @@ def test_a_session_is_replaced_after_its_message_allowance(smtp_sink: SmtpSink, 
     assert [m.connection for m in received] == [1, 1, 1, 2, 2, 2, 3]
 
 
-def test_an_idle_session_is_not_reused_after_the_idle_timeout(smtp_sink: SmtpSink, make_transport: MakeTransport) -> None:
+def test_an_idle_session_is_not_reused_after_the_idle_timeout(
+    smtp_sink: SmtpSink, make_transport: MakeTransport
+) -> None:
     # Given a transport on a clock the test moves, with a 10-second idle timeout
     now = [1000.0]
     transport = make_transport(smtp_sink, idle_timeout=10.0, clock=lambda: now[0])

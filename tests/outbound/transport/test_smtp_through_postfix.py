@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from outbound.transport import SmtpTransport
 from tests.outbound.transport.messages import finished_message
-from tests.support.postfix import PrivatePostfix, postfix_relay  # noqa: F401  (fixture)
+from tests.support.postfix import PrivatePostfix
 from tests.support.smtp_sink import SmtpSink
 
 
@@ -15,7 +15,8 @@ def test_messages_sent_through_postfix_arrive_intact(postfix_relay: tuple[Privat
     postfix, sink = postfix_relay
     transport = SmtpTransport(postfix.host, postfix.port, helo="pep.test", security="none", connections=3, timeout=10)
     messages = {
-        f"m{i}@example.org": finished_message(subject=f"n{i}", body=f".dotted line {i}\nsecond line\n") for i in range(12)
+        f"m{i}@example.org": finished_message(subject=f"n{i}", body=f".dotted line {i}\nsecond line\n")
+        for i in range(12)
     }
 
     # When four threads send twelve messages

@@ -76,8 +76,13 @@ def test_a_wrong_password_is_a_temporary_failure_naming_the_reply(
 ) -> None:
     # Given a transport configured with the wrong password
     transport = SmtpTransport(
-        starttls_sink.host, starttls_sink.port, helo="pep.test", username=CREDENTIALS[0],
-        password="wrong", ssl_context=client_context, timeout=5.0,
+        starttls_sink.host,
+        starttls_sink.port,
+        helo="pep.test",
+        username=CREDENTIALS[0],
+        password="wrong",
+        ssl_context=client_context,
+        timeout=5.0,
     )
 
     # When it sends
@@ -92,8 +97,12 @@ def test_a_wrong_password_is_a_temporary_failure_naming_the_reply(
 def test_a_certificate_that_is_not_trusted_stops_the_session(starttls_sink: SmtpSink) -> None:
     # Given a transport using the system's trust store, which does not know the test CA
     transport = SmtpTransport(
-        starttls_sink.host, starttls_sink.port, helo="pep.test", username=CREDENTIALS[0],
-        password=CREDENTIALS[1], timeout=5.0,
+        starttls_sink.host,
+        starttls_sink.port,
+        helo="pep.test",
+        username=CREDENTIALS[0],
+        password=CREDENTIALS[1],
+        timeout=5.0,
     )
 
     # When it sends
@@ -109,8 +118,13 @@ def test_the_password_is_never_sent_to_a_server_without_starttls() -> None:
     # Given a plain-text server that would accept a login
     with SmtpSink(credentials=CREDENTIALS) as sink:
         transport = SmtpTransport(
-            sink.host, sink.port, helo="pep.test", security="starttls",
-            username=CREDENTIALS[0], password=CREDENTIALS[1], timeout=5.0,
+            sink.host,
+            sink.port,
+            helo="pep.test",
+            security="starttls",
+            username=CREDENTIALS[0],
+            password=CREDENTIALS[1],
+            timeout=5.0,
         )
 
         # When the transport is asked to send
