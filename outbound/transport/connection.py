@@ -1,4 +1,4 @@
-"""One open SMTP session that carries transactions of one message to one recipient."""
+"""One open SMTP connection that carries transactions of one message to one recipient."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ _FORBIDDEN_IN_ADDRESS = frozenset("\r\n<> \t")
 
 
 class ConnectError(Exception):
-    """A session could not be opened (refused, timed out, TLS or login failed)."""
+    """A connection could not be opened (refused, timed out, TLS or login failed)."""
 
 
 class StaleConnection(Exception):
-    """A reused session was found closed before the message was sent; a fresh one may succeed."""
+    """A reused connection was found closed before the message was sent; a fresh one may succeed."""
 
 
 def open_connection(settings: SmtpSettings) -> SmtpConnection:
@@ -56,7 +56,7 @@ def open_connection(settings: SmtpSettings) -> SmtpConnection:
 
 
 class SmtpConnection:
-    """A logged-in session used by one thread at a time (the pool sees to that).
+    """A logged-in connection used by one thread at a time (the pool sees to that).
 
     MAIL, RCPT and DATA are written by hand rather than through ``sendmail`` so that
     the already-CRLF message is framed once (see framing.py) and, when the server
@@ -74,7 +74,7 @@ class SmtpConnection:
         self._stage = Stage.MAIL
 
     def deliver(self, envelope_from: str, recipient: str, data: bytes) -> SendResult:
-        """Run one transaction; raise StaleConnection if a reused session was already gone."""
+        """Run one transaction; raise StaleConnection if a reused connection was already gone."""
         problem = _address_problem(envelope_from, allow_empty=True) or _address_problem(recipient)
         if problem:
             return SendResult(accepted=False, temporary=False, code=None, detail=problem)
@@ -105,7 +105,7 @@ class SmtpConnection:
         return result
 
     def close(self) -> None:
-        """Say QUIT if the session still works, then drop the socket."""
+        """Say QUIT if the connection still works, then drop the socket."""
         if not self.broken:
             try:
                 self._smtp.quit()
@@ -159,7 +159,7 @@ class SmtpConnection:
     def _abandon_pipelined_data(self, failed_stage: Stage) -> None:
         """Read the replies still owed after a refusal; the DATA must be refused too.
 
-        A server that answers 354 to DATA although MAIL or RCPT failed leaves the session
+        A server that answers 354 to DATA although MAIL or RCPT failed leaves the connection
         in an unknowable state, so it is closed instead of reused.
         """
         owed = 2 if failed_stage is Stage.MAIL else 1

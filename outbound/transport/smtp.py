@@ -18,8 +18,8 @@ from outbound.transport.settings import Security, SmtpSettings
 class SmtpTransport:
     """A Transport that relays each message through an SMTP server.
 
-    ``connections`` bounds how many sessions are open at once; senders beyond that wait
-    up to ``timeout`` seconds for one. A session is replaced after an error, after
+    ``connections`` bounds how many connections are open at once; senders beyond that wait
+    up to ``timeout`` seconds for one. A connection is replaced after an error, after
     ``messages_per_connection`` transactions or after ``idle_timeout`` seconds unused.
     With ``rate_limit``, a send that would exceed it waits when the wait is at most
     ``max_rate_wait`` seconds and is otherwise deferred (temporary, with retry_after).
@@ -69,7 +69,7 @@ class SmtpTransport:
 
     @property
     def connections_opened(self) -> int:
-        """How many SMTP sessions this transport has opened so far."""
+        """How many SMTP connections this transport has opened so far."""
         return self._pool.opened
 
     def send(self, envelope_from: str, recipient: str, data: bytes) -> SendResult:
@@ -77,9 +77,9 @@ class SmtpTransport:
         deferral = self._wait_for_rate_limit(recipient)
         if deferral is not None:
             return deferral
-        # Each idle session may turn out to have been closed by the server while it
+        # Each idle connection may turn out to have been closed by the server while it
         # waited; that is found at MAIL, before anything was sent, so another try is
-        # safe. A freshly opened session never raises StaleConnection, which bounds the loop.
+        # safe. A freshly opened connection never raises StaleConnection, which bounds the loop.
         stale_detail = ""
         for _attempt in range(self._connections + 1):
             try:
@@ -94,7 +94,7 @@ class SmtpTransport:
         return replies.failed(Stage.MAIL, stale_detail)
 
     def close(self) -> None:
-        """Say QUIT on idle sessions; busy ones are closed as their senders finish."""
+        """Say QUIT on idle connections; busy ones are closed as their senders finish."""
         self._pool.close()
 
     def _wait_for_rate_limit(self, recipient: str) -> SendResult | None:

@@ -6,7 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.support.postfix import postfix_relay
 from tests.support.smtp_sink import SmtpSink
+
+__all__ = ["postfix_relay", "smtp_sink"]
 
 
 @pytest.fixture

@@ -102,8 +102,8 @@ class SmtpSink:
             ready.set()
             loop.run_forever()
             pending = asyncio.all_tasks(loop)
-            for task in pending:
-                task.cancel()
+            for pending_work in pending:
+                pending_work.cancel()
             loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             loop.close()
 
@@ -199,7 +199,7 @@ class SmtpSink:
         self._protocols.append(protocol)
         return protocol
 
-    def _authenticate(self, server: SMTP, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
+    def _authenticate(self, server: SMTP, smtp_state: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
         assert self._credentials is not None
         user, password = self._credentials
         ok = isinstance(auth_data, LoginPassword) and auth_data == (user.encode(), password.encode())
@@ -235,14 +235,14 @@ class _Handler:
         self._connection = connection
 
     async def handle_EHLO(
-        self, server: SMTP, session: Any, envelope: Any, hostname: str, responses: list[str]
+        self, server: SMTP, smtp_state: Any, envelope: Any, hostname: str, responses: list[str]
     ) -> list[str]:
-        session.host_name = hostname
+        smtp_state.host_name = hostname
         if self._sink._pipelining:
             responses.insert(1, "250-PIPELINING")
         return responses
 
-    async def handle_MAIL(self, server: SMTP, session: Any, envelope: Any, address: str, options: list[str]) -> str:
+    async def handle_MAIL(self, server: SMTP, smtp_state: Any, envelope: Any, address: str, options: list[str]) -> str:
         scripted = self._sink._scripted("MAIL", server)
         if scripted:
             return scripted
@@ -250,14 +250,14 @@ class _Handler:
         envelope.mail_options.extend(options)
         return "250 2.1.0 OK"
 
-    async def handle_RCPT(self, server: SMTP, session: Any, envelope: Any, address: str, options: list[str]) -> str:
+    async def handle_RCPT(self, server: SMTP, smtp_state: Any, envelope: Any, address: str, options: list[str]) -> str:
         scripted = self._sink._scripted("RCPT", server, recipient=address)
         if scripted:
             return scripted
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 
-    async def handle_DATA(self, server: SMTP, session: Any, envelope: Any) -> str:
+    async def handle_DATA(self, server: SMTP, smtp_state: Any, envelope: Any) -> str:
         scripted = self._sink._scripted("DATA", server)
         if scripted:
             return scripted

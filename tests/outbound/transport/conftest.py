@@ -7,8 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from outbound.transport import SmtpTransport
-from tests.support.fixtures import smtp_sink  # noqa: F401  (fixture)
-from tests.support.postfix import postfix_relay  # noqa: F401  (fixture)
+from tests.support.fixtures import postfix_relay, smtp_sink  # noqa: F401  (fixtures)
 from tests.support.smtp_sink import SmtpSink
 
 MakeTransport = Callable[..., SmtpTransport]

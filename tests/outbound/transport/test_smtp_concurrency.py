@@ -32,7 +32,7 @@ def test_messages_sent_from_eight_threads_all_arrive_exactly_once(
     assert 1 <= smtp_sink.connections <= 3
 
 
-def test_concurrent_senders_recover_when_the_server_drops_sessions(
+def test_concurrent_senders_recover_when_the_server_drops_connections(
     smtp_sink: SmtpSink, make_transport: MakeTransport
 ) -> None:
     # Given a sink that will hang up on three transactions at end of data

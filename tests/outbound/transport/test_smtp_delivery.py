@@ -1,4 +1,4 @@
-"""SmtpTransport delivers intact messages through a real SMTP server and reuses sessions."""
+"""SmtpTransport delivers intact messages through a real SMTP server and reuses connections."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def test_bare_line_feeds_are_sent_as_crlf(smtp_sink: SmtpSink, make_transport: M
     assert smtp_sink.wait_for_messages(1)[0].data == b"Subject: x\r\n\r\nline one\r\n.\r\nline two\r\nend\r\n"
 
 
-def test_one_session_carries_many_messages(smtp_sink: SmtpSink, make_transport: MakeTransport) -> None:
+def test_one_connection_carries_many_messages(smtp_sink: SmtpSink, make_transport: MakeTransport) -> None:
     # Given a transport with a pool of four connections
     transport = make_transport(smtp_sink, connections=4)
 
@@ -72,21 +72,23 @@ def test_one_session_carries_many_messages(smtp_sink: SmtpSink, make_transport: 
     assert transport.connections_opened == 1
 
 
-def test_a_session_is_replaced_after_its_message_allowance(smtp_sink: SmtpSink, make_transport: MakeTransport) -> None:
-    # Given sessions that may carry three messages each
+def test_a_connection_is_replaced_after_its_message_allowance(
+    smtp_sink: SmtpSink, make_transport: MakeTransport
+) -> None:
+    # Given connections that may carry three messages each
     transport = make_transport(smtp_sink, messages_per_connection=3)
 
     # When seven messages are sent
     for i in range(7):
         assert transport.send("a@pep.test", f"m{i}@example.org", finished_message()).accepted
 
-    # Then three sessions were used, the messages spread over them in order
+    # Then three connections were used, the messages spread over them in order
     received = smtp_sink.wait_for_messages(7)
     assert smtp_sink.connections == 3
     assert [m.connection for m in received] == [1, 1, 1, 2, 2, 2, 3]
 
 
-def test_an_idle_session_is_not_reused_after_the_idle_timeout(
+def test_an_idle_connection_is_not_reused_after_the_idle_timeout(
     smtp_sink: SmtpSink, make_transport: MakeTransport
 ) -> None:
     # Given a transport on a clock the test moves, with a 10-second idle timeout
@@ -100,7 +102,7 @@ def test_an_idle_session_is_not_reused_after_the_idle_timeout(
     now[0] += 11
     assert transport.send("a@pep.test", "b@example.org", finished_message()).accepted
 
-    # Then the first session served the first two and a new one the third
+    # Then the first connection served the first two and a new one the third
     assert [m.connection for m in smtp_sink.wait_for_messages(3)] == [1, 1, 2]
 
 
@@ -121,7 +123,7 @@ def test_eight_bit_content_is_announced_as_such(smtp_sink: SmtpSink, make_transp
 def test_an_address_with_a_line_break_is_refused_before_anything_is_sent(
     smtp_sink: SmtpSink, make_transport: MakeTransport
 ) -> None:
-    # Given a recipient address that would smuggle a command into the session
+    # Given a recipient address that would smuggle a command into the connection
     transport = make_transport(smtp_sink)
 
     # When it is used

@@ -1,4 +1,4 @@
-"""SMTP refusals and broken sessions become the right SendResult, and the pool recovers."""
+"""SMTP refusals and broken connections become the right SendResult, and the pool recovers."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from tests.support.smtp_sink import Command, SmtpSink
 def test_a_4xx_reply_is_temporary_and_the_next_message_goes_through(
     smtp_sink: SmtpSink, make_transport: MakeTransport, command: Command, code: int
 ) -> None:
-    # Given a sink that answers the next <command> with a 4xx code, on a fresh session
+    # Given a sink that answers the next <command> with a 4xx code, on a fresh connection
     transport = make_transport(smtp_sink)
     smtp_sink.answer_next(command, code)
 
@@ -32,10 +32,10 @@ def test_a_4xx_reply_is_temporary_and_the_next_message_goes_through(
     assert [m.recipients for m in smtp_sink.wait_for_messages(1)] == [("c@example.org",)]
 
 
-def test_after_a_421_the_session_is_replaced_and_after_a_451_it_is_kept(
+def test_after_a_421_the_connection_is_replaced_and_after_a_451_it_is_kept(
     smtp_sink: SmtpSink, make_transport: MakeTransport
 ) -> None:
-    # Given a transport with one working session
+    # Given a transport with one working connection
     transport = make_transport(smtp_sink)
     assert transport.send("a@pep.test", "b@example.org", finished_message()).accepted
 
@@ -46,7 +46,7 @@ def test_after_a_421_the_session_is_replaced_and_after_a_451_it_is_kept(
     second = transport.send("a@pep.test", "b@example.org", finished_message())
     third = transport.send("a@pep.test", "b@example.org", finished_message())
 
-    # Then both failures are temporary, the 451 left the session usable (RSET) and the
+    # Then both failures are temporary, the 451 left the connection usable (RSET) and the
     # 421 made the transport open a second one
     assert (first.temporary, first.code) == (True, 451)
     assert (second.temporary, second.code) == (True, 421)
@@ -65,7 +65,7 @@ def test_a_recipient_refused_with_550_is_a_permanent_failure_with_its_code(
     refused = transport.send("a@pep.test", "gone@example.org", finished_message())
     accepted = transport.send("a@pep.test", "here@example.org", finished_message())
 
-    # Then the first is permanent with code and reason, and the session carried on
+    # Then the first is permanent with code and reason, and the connection carried on
     assert refused.permanent
     assert refused.code == 550
     assert "RCPT TO" in refused.detail and "No such user" in refused.detail
@@ -99,7 +99,7 @@ def test_refusal_of_the_message_content_is_permanent(smtp_sink: SmtpSink, make_t
 
 
 @pytest.mark.parametrize("command", ["MAIL", "RCPT", "DATA"])
-def test_a_connection_dropped_mid_session_is_temporary_and_the_pool_recovers(
+def test_a_connection_dropped_mid_transaction_is_temporary_and_the_pool_recovers(
     smtp_sink: SmtpSink, make_transport: MakeTransport, command: Command
 ) -> None:
     # Given a fresh transport and a sink that hangs up at <command> without answering
@@ -110,7 +110,7 @@ def test_a_connection_dropped_mid_session_is_temporary_and_the_pool_recovers(
     dropped = transport.send("a@pep.test", "b@example.org", finished_message())
     after = transport.send("a@pep.test", "c@example.org", finished_message())
 
-    # Then the first is temporary without a code, and the second arrives on a new session
+    # Then the first is temporary without a code, and the second arrives on a new connection
     assert not dropped.accepted and dropped.temporary and dropped.code is None
     assert after.accepted
     [received] = smtp_sink.wait_for_messages(1)
@@ -118,11 +118,11 @@ def test_a_connection_dropped_mid_session_is_temporary_and_the_pool_recovers(
     assert received.connection == 2
 
 
-def test_a_reused_session_closed_by_the_server_is_replaced_without_failing_the_message(
+def test_a_reused_connection_closed_by_the_server_is_replaced_without_failing_the_message(
     smtp_sink: SmtpSink, make_transport: MakeTransport
 ) -> None:
-    # Given a transport whose idle session the server then closes (421 at MAIL, as a
-    # server shutting down idle sessions does)
+    # Given a transport whose idle connection the server then closes (421 at MAIL, as a
+    # server shutting down idle connections does)
     transport = make_transport(smtp_sink)
     assert transport.send("a@pep.test", "b@example.org", finished_message()).accepted
     smtp_sink.answer_next("MAIL", 421)
@@ -130,7 +130,7 @@ def test_a_reused_session_closed_by_the_server_is_replaced_without_failing_the_m
     # When the next message is sent
     result = transport.send("a@pep.test", "c@example.org", finished_message())
 
-    # Then nothing had been sent on the dead session, so it went out on a new one
+    # Then nothing had been sent on the dead connection, so it went out on a new one
     assert result.accepted
     assert [m.connection for m in smtp_sink.wait_for_messages(2)] == [1, 2]
 

@@ -1,4 +1,4 @@
-"""SmtpTransport secures sessions with STARTTLS or implicit TLS and logs in."""
+"""SmtpTransport secures connections with STARTTLS or implicit TLS and logs in."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def test_a_message_is_relayed_over_tls_after_logging_in(
         results = [transport.send("a@pep.test", "b@example.org", finished_message()) for _ in range(2)]
         transport.close()
 
-        # Then both arrived over one secured, authenticated session
+        # Then both arrived over one secured, authenticated connection
         assert all(r.accepted for r in results), results
         assert [m.connection for m in sink.wait_for_messages(2)] == [1, 1]
 
@@ -94,7 +94,7 @@ def test_a_wrong_password_is_a_temporary_failure_naming_the_reply(
     assert starttls_sink.messages == []
 
 
-def test_a_certificate_that_is_not_trusted_stops_the_session(starttls_sink: SmtpSink) -> None:
+def test_a_certificate_that_is_not_trusted_stops_the_connection(starttls_sink: SmtpSink) -> None:
     # Given a transport using the system's trust store, which does not know the test CA
     transport = SmtpTransport(
         starttls_sink.host,
