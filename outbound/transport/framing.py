@@ -1,0 +1,38 @@
+"""Preparing a finished message for the SMTP DATA phase (RFC 5321 4.5.2)."""
+
+from __future__ import annotations
+
+import re
+
+CRLF = b"\r\n"
+_ANY_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def crlf_lines(data: bytes) -> bytes:
+    """``data`` with every line ending as CRLF.
+
+    Bare CR or LF is what "SMTP smuggling" exploits, so it is never passed on. The
+    counts are cheap C scans; the regular expression only runs for the rare message
+    that needs it.
+    """
+    crlf = data.count(CRLF)
+    if data.count(b"\n") == crlf and data.count(b"\r") == crlf:
+        return data
+    return _ANY_LINE_END.sub(CRLF, data)
+
+
+def data_payload(data: bytes) -> bytes:
+    """The bytes to write after a 354 reply: dot-stuffed, CRLF-ended and terminated.
+
+    smtplib does this with a multi-line regular expression on every message and
+    sendmail() converts line endings again; one ``bytes.replace`` on an
+    already-CRLF message is several times faster, which matters at the rates the
+    SMTP pool is meant to sustain.
+    """
+    data = crlf_lines(data)
+    stuffed = data.replace(b"\r\n.", b"\r\n..")
+    if stuffed.startswith(b"."):
+        stuffed = b"." + stuffed
+    if not stuffed.endswith(CRLF) and stuffed:
+        stuffed += CRLF
+    return stuffed + b".\r\n"

@@ -1,0 +1,1 @@
+"""Reusable test servers and fixtures for PEP's tests."""
