@@ -26,7 +26,7 @@ def html_to_text(html: str) -> str:
     converter.ignore_tables = True
     converter.unicode_snob = True
     text = converter.handle(html)
-    text = _MARKDOWN_ESCAPE.sub(r"\1", text)
+    text = _MARKDOWN_ESCAPE.sub(r"\1", text).replace("\xa0", " ")
     # Outlook puts an <hr> above the quoted "From:/Sent:" block; as text it is only noise.
     text = _HORIZONTAL_RULE.sub("", text)
     text = _TRAILING_SPACE.sub("", text)
