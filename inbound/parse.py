@@ -19,6 +19,8 @@ _BARE_CR = re.compile(rb"\r(?!\n)")
 _BOUNDARY_PARAM = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))', re.I)
 _DELIMITER_LINE = re.compile(rb"^--([^\r\n]{1,250})", re.M)
 _CONTENT_TYPE_LINE = re.compile(rb"^content-type[ \t]*:", re.M | re.I)
+_ADDR_SPEC = re.compile(r"[^\s@<>()\[\],;:\"]{1,64}@[^\s@<>()\[\],;:\"]{1,255}")
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 _MSG_ID = re.compile(r"<([^<>\s]{1,990})>")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -174,6 +176,8 @@ def _read_headers(msg: Message, result: ParsedMessage) -> None:
     senders = _addresses(raw("from"))
     if senders:
         result.from_name, result.from_addr = senders[0]
+    elif raw("from"):
+        result.errors.append("From header has no usable address")
     if len(result.headers("From")) > 1:
         result.errors.append("more than one From header; the first is used")
     reply_to = _addresses(raw("reply-to"))
@@ -212,7 +216,7 @@ def _addresses(raw_values: list[str]) -> list[tuple[str, str]]:
         pairs = getaddresses(raw_values)
     except Exception:
         return []
-    return [(_decode_header_value(name), addr.strip().lower()) for name, addr in pairs if addr.strip()]
+    return [(_decode_header_value(name), addr.strip().lower()) for name, addr in pairs if _ADDR_SPEC.fullmatch(addr.strip())]
 
 
 def _first_msg_id(value: str | None) -> str | None:
@@ -222,7 +226,7 @@ def _first_msg_id(value: str | None) -> str | None:
     if match:
         return match.group(1)
     bare = value.strip().split()
-    return bare[0][:990] if bare else None
+    return bare[0].strip("<>")[:990] if bare and "@" in bare[0] else None
 
 
 def _date(value: str | None, errors: list[str]) -> datetime | None:
@@ -280,6 +284,10 @@ def _walk(part: Message, depth: int, limits: ParseLimits, result: ParsedMessage,
         ctype = part.get_content_type()
         if ctype.startswith("multipart/"):
             payload = part.get_payload()
+            if isinstance(payload, str):
+                result.errors.append(f"{ctype} part without usable boundary read as plain text")
+                state.plain.append(_decode_bytes(payload.encode("utf-8", "surrogateescape"), None))
+                return
             for sub in payload if isinstance(payload, list) else []:
                 if isinstance(sub, Message):
                     _walk(sub, depth + 1, limits, result, state)
@@ -370,7 +378,9 @@ def _header_block(msg: Message) -> str:
 def _decode_bytes(data: bytes, charset: str | None, errors: list[str] | None = None) -> str:
     """Decode body or header bytes by their label, repairing the labels clients get wrong."""
     label = (charset or "").strip().strip('"').lower()
-    if label in _AS_CP1252 or not label:
+    if label in _AS_CP1252 or not label or (label in ("utf-8", "utf8") and not _UTF8_SEQUENCE.search(data)):
+        # A "utf-8" label on bytes without a single UTF-8 sequence is a mislabelled
+        # Windows-1252 body (common from older webmail); decoding as UTF-8 would lose every £.
         try:
             return data.decode("utf-8")  # unlabelled or "ascii" 8-bit text is usually UTF-8
         except UnicodeDecodeError:
