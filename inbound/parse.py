@@ -353,7 +353,8 @@ def _safe_filename(part: Message) -> str | None:
 def _embedded_bytes(part: Message) -> bytes:
     """Bytes of a message/* part: the embedded message, or the header blocks of a DSN."""
     payload = part.get_payload()
-    if part.get_content_type() == "message/rfc822" and isinstance(payload, list) and payload:
+    if part.get_content_type() == "message/rfc822" and isinstance(payload, list) and payload \
+            and isinstance(payload[0], Message):
         try:
             return payload[0].as_bytes()
         except Exception:

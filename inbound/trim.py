@@ -55,7 +55,7 @@ _MOBILE_SIGNATURE = re.compile(
 _SIGNATURE_SEPARATOR = re.compile(r"^--[ \t]*$")
 
 
-class _HeaderBlockMessage(EmailMessage):
+class _HeaderBlockMessage(EmailMessage):  # type: ignore[misc]  # the library has no type hints
     """mail-parser-reply splitting only at "From:/Sent:" blocks and "Original Message" lines.
 
     Its "On … wrote:" patterns accept any line such as "On the wall he wrote:"; attributions
@@ -64,11 +64,13 @@ class _HeaderBlockMessage(EmailMessage):
 
     @property
     def HEADER_REGEX(self) -> re.Pattern[str]:  # noqa: N802 - the library's name
-        if self._header_regex is None:
+        cached: re.Pattern[str] | None = getattr(self, "_header_regex", None)
+        if cached is None:
             blocks = [self._get_language_regex(language=lang, regex_key="from_header") for lang in self.languages]
             blocks.append(f"({GENERIC_MAIL_SEPARATOR})")
-            self._header_regex = re.compile("|".join(b for b in blocks if b), flags=re.MULTILINE | re.IGNORECASE)
-        return self._header_regex
+            cached = re.compile("|".join(b for b in blocks if b), flags=re.MULTILINE | re.IGNORECASE)
+            self._header_regex = cached
+        return cached
 
 
 def new_text(body: str) -> str:

@@ -9,7 +9,7 @@ from inbound.parse import ParsedMessage
 
 _TRIGGER = re.compile(r"-+\s*The following addresses had (permanent fatal|transient non-fatal) errors\s*-+", re.I)
 _REASON = re.compile(r"\(reason:\s*([^)]*)\)", re.I)
-_TRANSCRIPT = re.compile(r"-+\s*Transcript of session follows\s*-+", re.I)
+_TRANSCRIPT = re.compile(r"-+\s*Transcript of \w+ follows\s*-+", re.I)
 
 
 def detect(msg: ParsedMessage) -> Bounce | None:

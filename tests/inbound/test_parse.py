@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -70,7 +70,7 @@ def test_encoded_display_name_cannot_forge_a_sender() -> None:
 def test_unknown_timezone_date_is_aware_utc() -> None:
     # Given a Date with "-0000" (zone unknown) / When parsed / Then the datetime is aware UTC
     msg = parse_message(b"Date: Mon, 3 Nov 2026 10:00:00 -0000\r\n\r\nx")
-    assert msg.date is not None and msg.date.tzinfo is not None and msg.date.utcoffset().total_seconds() == 0
+    assert msg.date is not None and msg.date.utcoffset() == timedelta(0)
 
 
 @pytest.mark.parametrize(
