@@ -82,20 +82,31 @@ def parse_message(raw: bytes, limits: ParseLimits = ParseLimits()) -> ParsedMess
     if not raw or not raw.strip():
         result.errors.append("empty message")
         return result
+    try:
+        _parse_into(raw, limits, result)
+    except Exception as exc:  # last line of defence: hostile input must never crash intake
+        result.errors.append(f"message could not be fully parsed ({type(exc).__name__})")
+    return result
+
+
+def _parse_into(raw: bytes, limits: ParseLimits, result: ParsedMessage) -> None:
     head, body = _split_head(raw)
     head = _bound_head(head, limits, result.errors)
     body = _bound_body(head, body, limits, result.errors)
     try:
         msg = BytesParser(policy=policy.default).parsebytes(head + body)
-    except (RecursionError, Exception) as exc:  # the stdlib parser has crash bugs on hostile input
+    except Exception as exc:  # the stdlib parser has crash bugs on hostile input
         result.errors.append(f"message structure unreadable ({type(exc).__name__}); body read as plain text")
-        msg = BytesParser(policy=policy.default).parsebytes(head + b"\r\n\r\n", headersonly=True)
-        result.text = _decode_bytes(body.strip(), "utf-8")[: limits.max_text_chars]
-        _read_headers(msg, result)
-        return result
+        result.text = _body_text(_decode_bytes(body.strip(), "utf-8"))[: limits.max_text_chars]
+        _read_headers(BytesParser(policy=policy.default).parsebytes(head + b"\r\n\r\n", headersonly=True), result)
+        return
     _read_headers(msg, result)
     _read_parts(msg, limits, result)
-    return result
+
+
+def _note_once(errors: list[str], message: str) -> None:
+    if message not in errors:
+        errors.append(message)
 
 
 def _split_head(raw: bytes) -> tuple[bytes, bytes]:
@@ -122,13 +133,13 @@ def _bound_head(head: bytes, limits: ParseLimits, errors: list[str]) -> bytes:
     for line in head.split(b"\n"):
         line = line.rstrip(b"\r")
         if len(line) > limits.max_header_line:
-            errors.append(f"header line longer than {limits.max_header_line} bytes truncated")
+            _note_once(errors, f"header line longer than {limits.max_header_line} bytes truncated")
             line = line[: limits.max_header_line]
         if line[:1] not in (b" ", b"\t"):
             fields += 1
         total += len(line) + 2
         if fields > limits.max_headers or total > limits.max_header_bytes:
-            errors.append(f"header block over limits ({limits.max_headers} fields, "
+            _note_once(errors, f"header block over limits ({limits.max_headers} fields, "
                           f"{limits.max_header_bytes} bytes); later fields ignored")
             break
         kept.append(line)
@@ -155,7 +166,7 @@ def _bound_body(head: bytes, body: bytes, limits: ParseLimits, errors: list[str]
             break
     if cut is None:
         return body
-    errors.append(f"more than {limits.max_parts} MIME parts; the rest ignored")
+    _note_once(errors, f"more than {limits.max_parts} MIME parts; the rest ignored")
     return body[:cut]
 
 
@@ -266,19 +277,15 @@ class _WalkState:
     plain: list[str] = field(default_factory=list)
     html: str | None = None
 
-    @staticmethod
-    def once(errors: list[str], message: str) -> None:
-        if message not in errors:
-            errors.append(message)
 
 
 def _walk(part: Message, depth: int, limits: ParseLimits, result: ParsedMessage, state: _WalkState) -> None:
     state.parts += 1
     if state.parts > limits.max_parts:
-        state.once(result.errors, f"more than {limits.max_parts} MIME parts; the rest ignored")
+        _note_once(result.errors, f"more than {limits.max_parts} MIME parts; the rest ignored")
         return
     if depth > limits.max_depth:
-        state.once(result.errors, f"MIME nesting deeper than {limits.max_depth}; deeper parts ignored")
+        _note_once(result.errors, f"MIME nesting deeper than {limits.max_depth}; deeper parts ignored")
         return
     try:
         ctype = part.get_content_type()
@@ -336,7 +343,7 @@ def _within_budget(data: bytes, limits: ParseLimits, result: ParsedMessage, stat
         result.errors.append(f"MIME part {state.parts} larger than {limits.max_part_bytes} bytes ignored")
         return False
     if state.total_bytes + len(data) > limits.max_total_bytes:
-        state.once(result.errors, f"decoded parts exceed {limits.max_total_bytes} bytes; the rest ignored")
+        _note_once(result.errors, f"decoded parts exceed {limits.max_total_bytes} bytes; the rest ignored")
         return False
     state.total_bytes += len(data)
     return True
