@@ -1,0 +1,1 @@
+"""Benchmark workloads, one module each, each with run(quick) -> list of results."""
