@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-_WORDS = re.compile(r"[a-z0-9@.+_-]+(?:'[a-z]+)?")
+_WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _NEGATIONS = frozenset({"not", "don't", "dont", "disagree", "never", "cannot", "can't", "won't", "isn't"})
 
 

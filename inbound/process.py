@@ -87,7 +87,7 @@ def _answer(app: App, work: Work, kind: str | None, reason: str, context: dict[s
     subject = work.parsed.subject if work.parsed else ""
     queue_message(work.session, app.env, kind, context | {"original_subject": subject},
                   person=work.person, to_addr=work.sender,
-                  in_reply_to=work.row.message_id_header)
+                  in_reply_to=f"<{work.row.message_id_header}>" if work.row.message_id_header else None)
     record(work.session, app.env, "pep", "inbound.answered", "inbound_message", work.row.id,
            reason=reason, to=work.sender)
 

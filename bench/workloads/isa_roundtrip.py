@@ -87,7 +87,7 @@ def _one(name: str, overrides: dict[str, Any], folder: Path, n: int) -> dict[str
         invited = time.perf_counter()
         with app.sessions() as session:
             pairs = list(session.execute(select(Delivery.to_addr, Delivery.reply_token)
-                                         .where(Delivery.kind == "chair.isa.invitation")).tuples())
+                                         .where(Delivery.kind == "chair.isa.invitation")).all())
         batches = [pairs[i::CLIENTS] for i in range(CLIENTS)]
         with ThreadPoolExecutor(CLIENTS) as pool:
             list(pool.map(lambda b: _reply(runtime.intake.port, b), batches))  # type: ignore[union-attr]

@@ -45,7 +45,7 @@ def run_status(args: argparse.Namespace) -> int:
                  .outerjoin(IsaConfirmation, IsaConfirmation.id == latest.c.cid)
                  .outerjoin(IsaVersion, IsaVersion.id == IsaConfirmation.isa_version_id)
                  .order_by(Partnership.name))
-        for partnership, confirmation, version in session.execute(query).tuples():
+        for partnership, confirmation, version in session.execute(query):
             rows.append({"partnership": partnership.name, "state": partnership.status,
                          "version": version.version if version else None,
                          "confirmed_at": confirmation.confirmed_at if confirmation else None,

@@ -38,8 +38,8 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     with command_session() as (_app, session):
-        areas = dict(session.execute(select(Area.id, Area.name)).tuples())
-        partnerships = dict(session.execute(select(Partnership.id, Partnership.name)).tuples())
+        areas = dict(session.execute(select(Area.id, Area.name)).all())
+        partnerships = dict(session.execute(select(Partnership.id, Partnership.name)).all())
         roles: dict[int, list[str]] = {}
         for role in session.scalars(select(Role).where(Role.ended_at.is_(None))):
             scope = areas.get(role.area_id) if role.area_id else partnerships.get(role.partnership_id or -1)

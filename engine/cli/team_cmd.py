@@ -36,7 +36,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     with command_session() as (_app, session):
-        areas = dict(session.execute(select(Area.id, Area.name)).tuples())
+        areas = dict(session.execute(select(Area.id, Area.name)).all())
         rows = [{"id": t.id, "name": t.name, "email": t.email, "area": areas.get(t.area_id or -1),
                  "central": t.central} for t in list_teams(session)]
     emit(rows, args.json)
