@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from engine.app import App
-from engine.models import Delivery
+from engine.models import Broadcast, Delivery, Person
 from engine.queue.claim import backoff, claim
 from engine.services.audit import record
+from engine.services.outbox import base_context
 from outbound.attachments import resolve_attachments
 from outbound.compose import compose, make_message_id
 
@@ -56,20 +60,35 @@ def deliver(app: App, delivery_id: int) -> None:
             _finish(app, session, delivery, "failed", f"{result.code or ''} {result.detail}".strip())
 
 
-def _build(app: App, session, delivery: Delivery) -> tuple[bytes, str]:  # type: ignore[no-untyped-def]
-    rendered = app.renderer.render(delivery.kind, delivery.context)
+def message_context(app: App, session: Session, delivery: Delivery) -> tuple[dict[str, Any], list[Any], bool]:
+    """The values to render with, the attachment references, and whether it is bulk mail.
+
+    A delivery of a broadcast carries only what is its own; the shared values live once on the broadcast.
+    """
+    if delivery.broadcast_id is None:
+        return delivery.context, delivery.context.get("_attachments", []), False
+    broadcast = session.get(Broadcast, delivery.broadcast_id)
+    assert broadcast is not None
+    person = session.get(Person, delivery.person_id) if delivery.person_id else None
+    context = base_context(app.env, person, delivery.to_addr) | broadcast.context | delivery.context
+    return context, broadcast.attachments, broadcast.bulk
+
+
+def _build(app: App, session: Session, delivery: Delivery) -> tuple[bytes, str]:
+    context, attachments, bulk = message_context(app, session, delivery)
+    rendered = app.renderer.render(delivery.kind, context)
     delivery.message_id = delivery.message_id or make_message_id(
         app.settings.domain, f"d{delivery.id}.{int(delivery.created_at.timestamp())}")
     envelope_from = bounce_address(app, delivery)
     data = compose(rendered, from_addr=app.settings.from_address, from_name=app.settings.force_name,
-                   to_addr=delivery.to_addr, to_name=delivery.context.get("recipient_name"),
+                   to_addr=delivery.to_addr, to_name=context.get("recipient_name"),
                    message_id=delivery.message_id, date=app.clock.now(), reply_to=delivery.reply_token,
-                   return_path=envelope_from, auto_submitted=True, in_reply_to=delivery.in_reply_to,
-                   attachments=resolve_attachments(session, delivery.context.get("_attachments", [])))
+                   return_path=envelope_from, auto_submitted=True, bulk=bulk, in_reply_to=delivery.in_reply_to,
+                   attachments=resolve_attachments(session, attachments))
     return data, envelope_from
 
 
-def _finish(app: App, session, delivery: Delivery, status: str, error: str | None) -> None:  # type: ignore[no-untyped-def]
+def _finish(app: App, session: Session, delivery: Delivery, status: str, error: str | None) -> None:
     delivery.status = status
     delivery.claimed_at = None
     delivery.last_error = error[:2000] if error else None

@@ -3,6 +3,7 @@ from engine.models.area import Area
 from engine.models.attachment import StoredFile
 from engine.models.audit import AuditEvent
 from engine.models.base import Base
+from engine.models.broadcast import Broadcast
 from engine.models.delivery import Delivery
 from engine.models.inbound_message import InboundMessage
 from engine.models.isa import IsaConfirmation, IsaVersion
@@ -17,7 +18,7 @@ from engine.models.team import Team
 from engine.models.token import ReplyToken
 
 __all__ = [
-    "Area", "AuditEvent", "Base", "Delivery", "InboundMessage", "IsaConfirmation", "IsaVersion",
+    "Area", "AuditEvent", "Base", "Broadcast", "Delivery", "InboundMessage", "IsaConfirmation", "IsaVersion",
     "NotificationLog", "Partnership", "PartnershipType", "Person", "Publication", "Report", "ReplyToken",
     "Role", "StoredFile", "Subject", "Team",
 ]

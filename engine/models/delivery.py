@@ -11,7 +11,7 @@ from engine.models.base import Base
 
 
 class Delivery(Base):
-    """A message kind, its values and a recipient; status queued -> sending -> sent / failed / bounced."""
+    """A message kind, its own values (and a broadcast's shared ones) and a recipient; status queued -> sending -> sent / failed / bounced."""
 
     __tablename__ = "deliveries"
     __table_args__ = (Index("ix_deliveries_status_due", "status", "next_attempt_at"),)
@@ -23,6 +23,7 @@ class Delivery(Base):
     context: Mapped[dict[str, Any]] = mapped_column(default=dict)
     reply_token: Mapped[str | None] = mapped_column(String(80))
     publication_id: Mapped[int | None] = mapped_column(ForeignKey("publications.id"), index=True)
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"), index=True)
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
     in_reply_to: Mapped[str | None] = mapped_column(String(998))
     status: Mapped[str] = mapped_column(String(10), default="queued")
