@@ -4,10 +4,12 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import dramatiq
 
 from engine.app import App
+from engine.audit_chain import seal
 from engine.queue.sweeper import sweep
 from inbound.handlers import accepted_kinds
 from inbound.server import IntakeServer
@@ -38,7 +40,12 @@ class Runtime:
         return store_and_commit(self.app.sessions, raw, mail_from, recipients, "smtp", self.app.clock.now())
 
     def sweep_once(self) -> dict[str, int]:
-        return sweep(self.app.sessions, self.app.clock.now(), self.app.claim_timeout, self.app.enqueue)
+        counts = sweep(self.app.sessions, self.app.clock.now(), self.app.claim_timeout, self.app.enqueue)
+        with self.app.sessions() as session:
+            counts["audit_sealed"] = seal(session, self.app.clock.now(),
+                                          timedelta(seconds=self.app.settings.audit_settle_seconds))
+            session.commit()
+        return counts
 
     def _sweep_loop(self) -> None:
         while not self._stop.wait(self.app.settings.sweep_seconds):

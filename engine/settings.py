@@ -59,6 +59,8 @@ class Settings:
         "tries of an inbound message before it is parked for an operator"))
     delivery_lifetime_hours: int = field(default=120, metadata=_doc(
         "how long a temporarily failing delivery is retried before it fails"))
+    audit_settle_seconds: int = field(default=60, metadata=_doc(
+        "audit events are sealed into the hash chain this long after they are written"))
     sender_address: str = field(default="", metadata=_doc(
         "From address of PEP's messages; empty means noreply@<domain>"))
 

@@ -11,7 +11,7 @@ from engine.models.base import Base
 
 
 class AuditEvent(Base):
-    """Who did what to which object, when; never updated or deleted by PEP."""
+    """Who did what to which object, when; never changed by PEP once written, except to seal it into the chain."""
 
     __tablename__ = "audit_events"
 
@@ -22,3 +22,6 @@ class AuditEvent(Base):
     object_kind: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[int | None]
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Filled by engine.audit_chain.seal shortly after commit: sha256 over the previous hash and this event.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64), index=True)
