@@ -107,3 +107,21 @@ def test_isa_publish_checks_the_period(cli, tmp_path: Path) -> None:  # type: ig
     assert code == 0 and "version 2" in out
     code, _, err = cli("isa", "publish", str(tmp_path / "missing.txt"))
     assert code == 2 and "no such file" in err
+
+
+def test_audit_verify_reports_a_tampered_event(cli, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import create_engine, text
+    # Given events sealed into the chain
+    assert cli("area", "add", "Sussex")[0] == 0
+    code, out, _ = cli("audit", "seal", "--now", "2099-01-01T00:00")
+    assert code == 0 and "sealed" in out
+    code, out, _ = cli("audit", "verify")
+    assert code == 0 and "intact" in out
+    # When one is changed behind PEP's back
+    engine = create_engine(settings.database_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE action = 'area.added'"))
+    engine.dispose()
+    # Then verify says where, with exit status 1
+    code, out, _ = cli("audit", "verify")
+    assert code == 1 and "BROKEN" in out
