@@ -13,6 +13,7 @@ from engine.clock import Clock, SystemClock
 from engine.db import SessionFactory, make_engine, make_session_factory
 from engine.env import Env
 from engine.queue.broker import make_broker
+from engine.queue.recent import RecentlyEnqueued
 from engine.queue.wakeups import install_wakeups
 from engine.secret import load_secret
 from engine.settings import Settings
@@ -32,6 +33,7 @@ class App:
     sessions: SessionFactory
     broker: dramatiq.Broker
     actors: dict[str, dramatiq.Actor[Any, Any]] = field(default_factory=dict)
+    recent: RecentlyEnqueued = field(default_factory=lambda: RecentlyEnqueued(60))
     _renderer: Any = None
     _transport: Any = None
 
@@ -39,9 +41,13 @@ class App:
     def claim_timeout(self) -> timedelta:
         return timedelta(seconds=self.settings.claim_timeout_seconds)
 
-    def enqueue(self, queue: str, row_id: int) -> None:
-        """Wake a worker for a row; queues are known only by name."""
-        self.actors[queue].send(row_id)
+    def enqueue(self, queue: str, row_id: int, delay_ms: int = 0) -> None:
+        """Wake a worker for a row, now or after `delay_ms`; queues are known only by name."""
+        self.recent.add(queue, row_id, delay_ms / 1000)
+        if delay_ms > 0:
+            self.actors[queue].send_with_options(args=(row_id,), delay=delay_ms)
+        else:
+            self.actors[queue].send(row_id)
 
     @property
     def renderer(self) -> Any:
@@ -76,7 +82,7 @@ def build_app(settings: Settings, clock: Clock | None = None, transport: Any = N
     broker = make_broker(settings)
     dramatiq.set_broker(broker)
     app = App(settings=settings, clock=clock, env=env, db=db, sessions=sessions, broker=broker,
-              _transport=transport)
+              recent=RecentlyEnqueued(settings.requeue_after_seconds), _transport=transport)
     app.actors = declare_actors(broker, app)
     install_wakeups(sessions, app.enqueue)
     return app

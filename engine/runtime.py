@@ -40,7 +40,8 @@ class Runtime:
         return store_and_commit(self.app.sessions, raw, mail_from, recipients, "smtp", self.app.clock.now())
 
     def sweep_once(self) -> dict[str, int]:
-        counts = sweep(self.app.sessions, self.app.clock.now(), self.app.claim_timeout, self.app.enqueue)
+        counts = sweep(self.app.sessions, self.app.clock.now(), self.app.claim_timeout, self.app.enqueue,
+                       recent=self.app.recent.recent)
         with self.app.sessions() as session:
             counts["audit_sealed"] = seal(session, self.app.clock.now(),
                                           timedelta(seconds=self.app.settings.audit_settle_seconds))

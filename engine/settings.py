@@ -53,6 +53,8 @@ class Settings:
         "threads per worker process"))
     sweep_seconds: int = field(default=10, metadata=_doc(
         "how often the sweeper re-enqueues work left pending"))
+    requeue_after_seconds: int = field(default=60, metadata=_doc(
+        "work still waiting this long after it was due is handed to the queue again (the queue may have lost it)"))
     claim_timeout_seconds: int = field(default=300, metadata=_doc(
         "after this long a claimed row is considered abandoned and is re-enqueued"))
     inbound_max_attempts: int = field(default=5, metadata=_doc(

@@ -7,6 +7,7 @@ import traceback
 from engine.app import App
 from engine.models import InboundMessage
 from engine.queue.claim import backoff, claim
+from engine.queue.wakeups import wake_after_commit
 from engine.services.audit import record
 from engine.services.notifications import claim_once
 from engine.services.outbox import queue_message
@@ -15,6 +16,7 @@ from inbound.answers import answer_for
 from inbound.errors import NoHandler
 from inbound.handlers import handler_for
 from inbound.steps import STEPS
+from inbound.store import INBOUND_QUEUE
 from inbound.work import Work
 
 log = logging.getLogger(__name__)
@@ -102,6 +104,8 @@ def _failed(app: App, row_id: int, exc: Exception) -> None:
             row.status = "parked"
         else:
             row.status = "retry"
-            row.next_attempt_at = app.clock.now() + backoff(row.attempts)
+            delay = backoff(row.attempts)
+            row.next_attempt_at = app.clock.now() + delay
+            wake_after_commit(session, INBOUND_QUEUE, row.id, int(delay.total_seconds() * 1000))
         row.claimed_at = None
         session.commit()

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from engine.app import App
 from engine.models import Broadcast, Delivery, Person
 from engine.queue.claim import backoff, claim
+from engine.queue.wakeups import wake_after_commit
 from engine.services.audit import record
-from engine.services.outbox import base_context
+from engine.services.outbox import OUTBOUND_QUEUE, base_context
 from outbound.attachments import resolve_attachments
 from outbound.compose import compose, make_message_id
 
@@ -54,7 +55,9 @@ def deliver(app: App, delivery_id: int) -> None:
             delivery.status = "queued"
             delivery.claimed_at = None
             delivery.last_error = f"{result.code or ''} {result.detail}".strip()[:2000]
-            delivery.next_attempt_at = app.clock.now() + backoff(delivery.attempts)
+            delay = backoff(delivery.attempts)
+            delivery.next_attempt_at = app.clock.now() + delay
+            wake_after_commit(session, OUTBOUND_QUEUE, delivery.id, int(delay.total_seconds() * 1000))
             session.commit()
         else:
             _finish(app, session, delivery, "failed", f"{result.code or ''} {result.detail}".strip())

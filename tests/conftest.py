@@ -43,7 +43,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Sqli
 def settings(tmp_path: Path, db_url: str) -> Settings:
     return Settings(database_url=db_url, var_dir=str(tmp_path / "var"), outbound=f"maildir:{tmp_path / 'outbox'}",
                     secret_key="test-secret-key-of-sufficient-length", smtp_listen="127.0.0.1:0",
-                    domain="pep.test", sweep_seconds=1)
+                    domain="pep.test", sweep_seconds=1, requeue_after_seconds=2)
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def app(settings: Settings, clock: FixedClock) -> Iterator[App]:
     application.close()
 
 
-def wait_until(predicate: Callable[[], Any], timeout: float = 15.0, interval: float = 0.05) -> Any:
+def wait_until(predicate: Callable[[], Any], timeout: float = 30.0, interval: float = 0.05) -> Any:
     """Poll until `predicate()` is truthy; fail the test with a clear message after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

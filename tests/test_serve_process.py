@@ -43,9 +43,9 @@ def test_serve_handles_the_invitation_flow_and_stops_on_a_signal(tmp_path: Path,
                        "--area", "Brighton East", "--chair", CHAIR)
         assert invited.returncode == 0, invited.stderr
         outbox = tmp_path / "outbox"
-        invitation = wait_until(lambda: messages_to(outbox, CHAIR), timeout=30)[0]
+        invitation = wait_until(lambda: messages_to(outbox, CHAIR), timeout=60)[0]
         send(port, reply_message(CHAIR, str(invitation["Reply-To"]), "I agree"))
-        wait_until(lambda: len(messages_to(outbox, CHAIR)) == 2, timeout=30)
+        wait_until(lambda: len(messages_to(outbox, CHAIR)) == 2, timeout=60)
         # Then the partnership is active
         assert '"status": "active"' in _pep(env, "partnership", "list", "--json").stdout
     finally:

@@ -31,7 +31,7 @@ def say(text: str) -> None:
     print(f"• {text}", flush=True)
 
 
-def _wait_for(app, predicate, seconds: float = 20.0):  # type: ignore[no-untyped-def]
+def _wait_for(app, predicate, seconds: float = 90.0):  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         with app.sessions() as session:

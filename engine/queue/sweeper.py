@@ -19,6 +19,7 @@ SWEPT: tuple[tuple[str, Any, tuple[str, ...], str], ...] = (
 
 def due_ids(session: Session, model: Any, waiting: tuple[str, ...], working: str, now: datetime,
             stale_after: timedelta, limit: int) -> list[int]:
+    """Rows that are due, and rows whose worker must have died holding them."""
     stale = now - stale_after
     query = (select(model.id)
              .where(or_(and_(model.status.in_(waiting), model.next_attempt_at <= now),
@@ -28,12 +29,17 @@ def due_ids(session: Session, model: Any, waiting: tuple[str, ...], working: str
 
 
 def sweep(factory: SessionFactory, now: datetime, stale_after: timedelta, enqueue: Callable[[str, int], None],
-          limit: int = 10_000) -> dict[str, int]:
-    """Enqueue every due row (at most `limit` per queue); returns how many per queue."""
+          limit: int = 10_000, recent: Callable[[str, int], bool] = lambda _q, _i: False) -> dict[str, int]:
+    """Enqueue every due row (at most `limit` per queue) that this process has not enqueued lately.
+
+    Rows are woken when they are committed; the sweeper finds those whose wake-up went to another
+    process's in-memory queue or was lost with Redis, without flooding a busy queue with copies.
+    """
     counts = {}
     with factory() as session:
         for queue, model, waiting, working in SWEPT:
-            ids = due_ids(session, model, waiting, working, now, stale_after, limit)
+            ids = [i for i in due_ids(session, model, waiting, working, now, stale_after, limit)
+                   if not recent(queue, i)]
             for row_id in ids:
                 enqueue(queue, row_id)
             counts[queue] = len(ids)

@@ -8,13 +8,13 @@ from sqlalchemy.orm import Session
 
 from engine.db import SessionFactory
 
-Waker = Callable[[str, int], None]
+Waker = Callable[[str, int, int], None]
 _KEY = "pep_wakeups"
 
 
-def wake_after_commit(session: Session, queue: str, row_id: int) -> None:
-    """Ask for `row_id` on `queue` to be worked on once this session commits."""
-    session.info.setdefault(_KEY, []).append((queue, row_id))
+def wake_after_commit(session: Session, queue: str, row_id: int, delay_ms: int = 0) -> None:
+    """Ask for `row_id` on `queue` to be worked on once this session commits (after `delay_ms`)."""
+    session.info.setdefault(_KEY, []).append((queue, row_id, delay_ms))
 
 
 def install_wakeups(factory: SessionFactory, waker: Waker) -> None:
@@ -25,9 +25,9 @@ def install_wakeups(factory: SessionFactory, waker: Waker) -> None:
 
     def after_commit(session: Session) -> None:
         pending = session.info.pop(_KEY, [])
-        for queue, row_id in pending:
+        for queue, row_id, delay_ms in pending:
             try:
-                waker(queue, row_id)
+                waker(queue, row_id, delay_ms)
             except Exception:  # noqa: BLE001 - the sweeper re-enqueues; intake must not fail here
                 pass
 

@@ -1,0 +1,1 @@
+"""Fault scenarios: real PEP processes, real PostgreSQL, Redis and SMTP sinks, killed and restarted."""
