@@ -11,6 +11,7 @@ from engine.app import App
 from engine.models import Broadcast, Delivery, Person
 from engine.queue.claim import backoff, claim
 from engine.services.audit import record
+from engine.services.bounces import classify_refusal, record_bounce
 from engine.services.outbox import base_context
 from outbound.attachments import resolve_attachments
 from outbound.compose import compose, make_message_id
@@ -57,7 +58,12 @@ def deliver(app: App, delivery_id: int) -> None:
             delivery.next_attempt_at = app.clock.now() + backoff(delivery.attempts)
             session.commit()
         else:
-            _finish(app, session, delivery, "failed", f"{result.code or ''} {result.detail}".strip())
+            detail = f"{result.code or ''} {result.detail}".strip()
+            if result.permanent:
+                status, policy = classify_refusal(result.code, result.detail)
+                record_bounce(session, app.env, delivery.to_addr, hard=True, policy=policy, status=status,
+                              diagnostic=detail, delivery_id=delivery.id)
+            _finish(app, session, delivery, "failed", detail)
 
 
 def message_context(app: App, session: Session, delivery: Delivery) -> tuple[dict[str, Any], list[Any], bool]:
