@@ -24,8 +24,8 @@ CHAIR = "chair@kemptown.example"
 def _force(app: App) -> None:
     """Sussex > Brighton East; a coordinator for Sussex; Kemptown Traders with a chair and a member."""
     with app.sessions() as session:
-        addfind_area(session, app.env, "Sussex")
-        addfind_area(session, app.env, "Brighton East", "Sussex")
+        add_area(session, app.env, "Sussex")
+        add_area(session, app.env, "Brighton East", "Sussex")
         add_person(session, app.env, "coord@police.example", "Cora Coordinator", "coordinator",
                    area=find_area(session, "Sussex"))
         add_person(session, app.env, "pc@police.example", "PC Patel", "officer", area=find_area(session, "Brighton East"))
@@ -112,7 +112,7 @@ def test_suppression_tells_the_right_contact_once(app: App, who: str, told: str)
 def test_with_no_coordinator_anywhere_the_admins_are_told(app: App) -> None:
     # Given an officer in an area with no coordinator above it, and an admin
     with app.sessions() as session:
-        area = addfind_area(session, app.env, "Kent")
+        area = add_area(session, app.env, "Kent")
         add_person(session, app.env, "pc@kent.example", "PC Kent", "officer", area=area)
         add_person(session, app.env, "admin@police.example", "Ada Admin", "admin")
         session.commit()
