@@ -56,16 +56,20 @@ def record_bounce(session: Session, env: Env, address: str, *, hard: bool, polic
                   inbound_message_id: int | None = None) -> BounceOutcome:
     """Keep the evidence, re-score the address, and suppress its person when the score reaches the threshold.
 
-    Idempotent per delivery: a second report of the same severity about the same delivery is not counted
-    again (a "delayed" warning followed by the final failure counts both).
+    Idempotent per delivery: a second report of the same kind (hard, soft, policy) about the same delivery
+    is not counted again (a "delayed" warning followed by the final failure counts both).
     """
     clean = _clean(address)
+    # Lock the person: reports about one address processed at once must see each other's evidence,
+    # or none of them would reach the threshold (PostgreSQL; SQLite serialises writers anyway).
+    person = session.scalar(select(Person).where(Person.email == clean).with_for_update()
+                            .execution_options(populate_existing=True))
     if delivery_id is not None:
         earlier = session.scalar(select(BounceEvent).where(BounceEvent.delivery_id == delivery_id,
-                                                           BounceEvent.hard.is_(hard)).limit(1))
+                                                           BounceEvent.hard.is_(hard),
+                                                           BounceEvent.policy.is_(policy)).limit(1))
         if earlier is not None:
             return BounceOutcome(earlier, score(session, env, clean), False)
-    person = session.scalar(select(Person).where(Person.email == clean))
     event = BounceEvent(address=clean, person_id=person.id if person else None, delivery_id=delivery_id,
                         inbound_message_id=inbound_message_id, hard=hard, policy=policy,
                         status=(status or None) and status[:20], diagnostic=" ".join(diagnostic.split())[:2000],
