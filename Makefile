@@ -23,7 +23,7 @@ test: install
 
 # The whole-pipeline property test with many more examples than `make test` runs.
 fuzz: install
-	PEP_FUZZ_EXAMPLES=$${PEP_FUZZ_EXAMPLES:-2000} $(BIN)/pytest -q -p no:randomly tests/test_pipeline_properties.py
+	PEP_FUZZ_EXAMPLES=$${PEP_FUZZ_EXAMPLES:-2000} $(BIN)/pytest -q tests/test_pipeline_properties.py
 
 bench: install
 	$(BIN)/python -m bench
