@@ -6,9 +6,9 @@ from typing import Callable
 from sqlalchemy import select
 
 from engine.models import Person
+from engine.services.bounces import record_bounce
 from inbound.authresults import read_auth_results
 from inbound.automatic import automatic_reason
-from engine.services.bounces import record_bounce
 from inbound.bounce import Bounce, detect_bounce
 from inbound.errors import DmarcFailed, UnknownSender
 from inbound.limits import ParseLimits
