@@ -21,6 +21,10 @@ run: install
 test: install
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
+# The whole-pipeline property test with many more examples than `make test` runs.
+fuzz: install
+	PEP_FUZZ_EXAMPLES=$${PEP_FUZZ_EXAMPLES:-2000} $(BIN)/pytest -q tests/test_pipeline_properties.py
+
 bench: install
 	$(BIN)/python -m bench
 

@@ -65,6 +65,10 @@ class Settings:
         "audit events are sealed into the hash chain this long after they are written"))
     sender_address: str = field(default="", metadata=_doc(
         "From address of PEP's messages; empty means noreply@<domain>"))
+    bounce_window_days: int = field(default=30, metadata=_doc(
+        "bounces older than this many days no longer count toward suppressing an address"))
+    bounce_threshold: int = field(default=3, metadata=_doc(
+        "score at which an address is suppressed: a hard bounce counts 1, a soft one 0.5"))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -133,5 +137,7 @@ def _validate(settings: Settings) -> None:
         raise InvalidInput(f"PEP_TIMEZONE {settings.timezone!r} is not a known timezone") from None
     if settings.max_message_bytes < 1024:
         raise InvalidInput("PEP_MAX_MESSAGE_BYTES must be at least 1024")
+    if settings.bounce_threshold < 1 or settings.bounce_window_days < 1:
+        raise InvalidInput("PEP_BOUNCE_THRESHOLD and PEP_BOUNCE_WINDOW_DAYS must be at least 1")
     if not settings.domain or "@" in settings.domain:
         raise InvalidInput(f"PEP_DOMAIN {settings.domain!r} is not a mail domain")

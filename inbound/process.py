@@ -54,8 +54,9 @@ def _work(app: App, row_id: int) -> None:
                     if work.outcome is not None:
                         break
                 else:
-                    work.classification = work.classification or _handler_key(app, work)
-                    work.finish(handler_for(work.classification)(work))
+                    key = _handler_key(app, work)  # by address: a "bounce" classification still goes to bounces
+                    work.classification = work.classification or key
+                    work.finish(handler_for(key)(work))
         except Exception as exc:  # noqa: BLE001 - typed errors are answered; others go to _failed
             answer = answer_for(exc)
             if answer is None:

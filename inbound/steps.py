@@ -6,9 +6,10 @@ from typing import Callable
 from sqlalchemy import select
 
 from engine.models import Person
+from engine.services.bounces import record_bounce
 from inbound.authresults import read_auth_results
 from inbound.automatic import automatic_reason
-from inbound.bounce import detect_bounce
+from inbound.bounce import Bounce, detect_bounce
 from inbound.errors import DmarcFailed, UnknownSender
 from inbound.limits import ParseLimits
 from inbound.parse import parse_message
@@ -41,9 +42,20 @@ def detect_bounces(work: Work) -> None:
         work.classification = "bounce"
         work.auth["bounce"] = None if bounce is None else {
             "failed_address": bounce.failed_address, "status": bounce.status, "hard": bounce.hard,
-            "policy": bounce.policy, "format": bounce.format}
+            "policy": bounce.policy, "format": bounce.format, "diagnostic": bounce.diagnostic[:500]}
         if work.recipient.kind != "bounces":
-            work.finish("bounce sent to a non-bounce address: ignored")
+            work.finish(_stray_bounce(work, bounce))
+
+
+def _stray_bounce(work: Work, bounce: Bounce | None) -> str:
+    """A report at another address counts when it names an address PEP writes to; it is never answered."""
+    address = bounce.failed_address if bounce is not None else None
+    if bounce is None or address is None or work.session.scalar(
+            select(Person.id).where(Person.email == address)) is None:
+        return "bounce sent to a non-bounce address: ignored"
+    outcome = record_bounce(work.session, work.app.env, address, hard=bounce.hard, policy=bounce.policy,
+                            status=bounce.status, diagnostic=bounce.diagnostic, inbound_message_id=work.row.id)
+    return f"bounce for {address} sent to a non-bounce address: counted (score {outcome.score:g})"
 
 
 def detect_automatic(work: Work) -> None:

@@ -12,6 +12,7 @@ from engine.models import Broadcast, Delivery, Person
 from engine.queue.claim import backoff, claim
 from engine.queue.wakeups import wake_after_commit
 from engine.services.audit import record
+from engine.services.bounces import classify_refusal, record_bounce
 from engine.services.outbox import OUTBOUND_QUEUE, base_context
 from outbound.attachments import resolve_attachments
 from outbound.compose import compose, make_message_id
@@ -60,7 +61,12 @@ def deliver(app: App, delivery_id: int) -> None:
             wake_after_commit(session, OUTBOUND_QUEUE, delivery.id, int(delay.total_seconds() * 1000))
             session.commit()
         else:
-            _finish(app, session, delivery, "failed", f"{result.code or ''} {result.detail}".strip())
+            detail = f"{result.code or ''} {result.detail}".strip()
+            if result.permanent:
+                status, policy = classify_refusal(result.code, result.detail)
+                record_bounce(session, app.env, delivery.to_addr, hard=True, policy=policy, status=status,
+                              diagnostic=detail, delivery_id=delivery.id)
+            _finish(app, session, delivery, "failed", detail)
 
 
 def message_context(app: App, session: Session, delivery: Delivery) -> tuple[dict[str, Any], list[Any], bool]:

@@ -3,6 +3,7 @@ from engine.models.area import Area
 from engine.models.attachment import StoredFile
 from engine.models.audit import AuditEvent
 from engine.models.base import Base
+from engine.models.bounce import BounceEvent
 from engine.models.broadcast import Broadcast
 from engine.models.delivery import Delivery
 from engine.models.inbound_message import InboundMessage
@@ -22,3 +23,4 @@ __all__ = [
     "NotificationLog", "Partnership", "PartnershipType", "Person", "Publication", "Report", "ReplyToken",
     "Role", "StoredFile", "Subject", "Team",
 ]
+__all__ += ["BounceEvent"]

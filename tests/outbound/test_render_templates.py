@@ -18,6 +18,7 @@ KINDS = [
     "any.sender.unregistered",
     "chair.isa.invitation",
     "chair.isa.welcome",
+    "contact.bounce.suppressed",
 ]
 
 
