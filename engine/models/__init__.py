@@ -5,6 +5,7 @@ from engine.models.audit import AuditEvent
 from engine.models.base import Base
 from engine.models.broadcast import Broadcast
 from engine.models.delivery import Delivery
+from engine.models.handover import ChairHandover
 from engine.models.inbound_message import InboundMessage
 from engine.models.isa import IsaConfirmation, IsaVersion
 from engine.models.notification import NotificationLog
@@ -21,4 +22,5 @@ __all__ = [
     "Area", "AuditEvent", "Base", "Broadcast", "Delivery", "InboundMessage", "IsaConfirmation", "IsaVersion",
     "NotificationLog", "Partnership", "PartnershipType", "Person", "Publication", "Report", "ReplyToken",
     "Role", "StoredFile", "Subject", "Team",
+    "ChairHandover",
 ]
