@@ -6,6 +6,8 @@ from typing import Callable
 from inbound.errors import NoHandler
 from inbound.handlers.bounce_report import handle_bounce
 from inbound.handlers.isa_reply import handle_isa_reply
+from inbound.handlers.admin_mail import handle_admin_mail
+from inbound.handlers.command_reply import handle_command_reply
 from inbound.work import Work
 
 Handler = Callable[[Work], str]
@@ -13,6 +15,8 @@ Handler = Callable[[Work], str]
 HANDLERS: dict[str, Handler] = {
     "reply:isa": handle_isa_reply,
     "bounces": handle_bounce,
+    "admin": handle_admin_mail,
+    "reply:command": handle_command_reply,
 }
 
 
