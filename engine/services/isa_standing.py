@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, litera
 from engine.env import Env
 from engine.models import IsaConfirmation, IsaVersion, Partnership
 from engine.models.base import UTCDateTime
+from engine.scheduler.due import reminder_moment
 from engine.settings import reminder_days
 
 
@@ -73,6 +74,6 @@ def isa_state(env: Env, status: str, version: IsaVersion | None, current: IsaVer
         return "lapsed"
     if version.id != current.id:
         return "new_version"
-    if deadline - now <= timedelta(days=reminder_days(env.settings)[0]):
+    if reminder_moment(deadline, reminder_days(env.settings)[0], env.settings.tz, env.settings.isa_reminder_hour) <= now:
         return "renewal_due"
     return "current"
