@@ -48,16 +48,23 @@ class TokenRequest:
 
 def issue_many(session: Session, env: Env, purpose: str, requests: Sequence[TokenRequest],
                valid_for: timedelta) -> list[str]:
-    """Token texts in the order of `requests` (one INSERT … RETURNING for all of them)."""
+    """Token texts in the order of `requests`, each (person, object) at most once, issued by one
+    INSERT … RETURNING. Rows are matched back by (person, object) rather than asking the database to
+    keep the order, which SQLite can only do one row at a time."""
     if not requests:
         return []
+    keys = [(r.person_id, r.object_id) for r in requests]
+    if len(set(keys)) != len(keys):
+        raise ValueError("issue_many needs each (person, object) at most once")
     now = env.clock.now()
     rows = [{"purpose": purpose, "person_id": r.person_id, "object_kind": r.object_kind, "object_id": r.object_id,
              "data": r.data, "single_use": True, "created_at": now, "expires_at": now + valid_for}
             for r in requests]
-    result = session.execute(insert(ReplyToken).returning(ReplyToken.id, ReplyToken.expires_at,
-                                                          sort_by_parameter_order=True), rows)
-    return [env.signer.encode(purpose, token_id, expires_at) for token_id, expires_at in result]
+    issued = {(person_id, object_id): env.signer.encode(purpose, token_id, expires_at)
+              for token_id, person_id, object_id, expires_at in session.execute(
+                  insert(ReplyToken).returning(ReplyToken.id, ReplyToken.person_id, ReplyToken.object_id,
+                                               ReplyToken.expires_at), rows)}
+    return [issued[key] for key in keys]
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from tests.conftest import START
 from tests.harness.databases import PostgresDatabase
 from tests.lifecycle.helpers import COORDINATOR, confirm_by_token, invite_partnership, queued, small_force
 
-PARTNERSHIPS = 30
+PARTNERSHIPS = 12
 
 
 @pytest.fixture
