@@ -1,4 +1,4 @@
-"""One scheduler tick over a whole force: seconds per tick and SQL statements issued, which must not
+"""One scheduler tick over a whole force: seconds per tick and SQL statements sent, which must not
 grow with the number of partnerships (no per-partnership queries)."""
 from __future__ import annotations
 

@@ -20,13 +20,15 @@ class SchedulerLoop:
         self.app = app
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.ticks = 0
 
     def _run(self) -> None:
         while True:
             try:
                 run_tick(self.app)
-            except Exception:  # noqa: BLE001 - logged in run_tick; the loop must survive a database outage
-                pass
+            except Exception:  # noqa: BLE001 - the loop must survive a database outage or a failing job
+                log.warning("tick failed (the job's error is logged above); trying again next time")
+            self.ticks += 1
             if self._stop.wait(self.app.settings.scheduler_seconds):
                 return
 

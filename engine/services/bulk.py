@@ -38,7 +38,7 @@ def claim_many(session: Session, env: Env, keys: Iterable[str]) -> set[str]:
 
 @dataclass(frozen=True)
 class TokenRequest:
-    """One reply token to issue: to whom, about what."""
+    """One reply token to create: to whom, about what."""
 
     person_id: int
     object_kind: str
@@ -48,7 +48,7 @@ class TokenRequest:
 
 def issue_many(session: Session, env: Env, purpose: str, requests: Sequence[TokenRequest],
                valid_for: timedelta) -> list[str]:
-    """Token texts in the order of `requests`, each (person, object) at most once, issued by one
+    """Token texts in the order of `requests`, each (person, object) at most once, created by one
     INSERT … RETURNING. Rows are matched back by (person, object) rather than asking the database to
     keep the order, which SQLite can only do one row at a time."""
     if not requests:

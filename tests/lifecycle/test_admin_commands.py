@@ -13,7 +13,7 @@ from engine.models import AuditEvent, Delivery, Partnership, Role
 from engine.services.areas import find_area
 from engine.services.outbox import queue_message
 from engine.services.people import add_person, find_person
-from tests.lifecycle.helpers import ADMIN, CHAIR, confirm_by_token, invite_partnership, queued, small_force
+from tests.lifecycle.force import ADMIN, CHAIR, confirm_by_token, invite_partnership, queued, small_force
 
 HOVE_CHAIR = "chair@hovepubs.example"
 HOVE_COORDINATOR = "coordinator.hove@police.example"

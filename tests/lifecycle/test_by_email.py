@@ -18,7 +18,7 @@ from engine.cli.isa_cmd import evidence_rows
 from tests.conftest import START, wait_until
 from tests.harness.mail import body_text, messages_to, reply_message, send
 from tests.harness.running import Pep, start_pep
-from tests.lifecycle.helpers import CHAIR, confirm_by_token, invite_partnership
+from tests.lifecycle.force import CHAIR, confirm_by_token, invite_partnership
 
 NEW_CHAIR = "new.chair@kemptown.example"
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from engine.app import App
 from engine.clock import FixedClock, SystemClock
 from tests.engine.test_cli import cli  # noqa: F401 - the fixture
-from tests.lifecycle.helpers import CHAIR, confirm_by_token
+from tests.lifecycle.force import CHAIR, confirm_by_token
 
 
 def _isa(cli) -> dict:  # type: ignore[no-untyped-def, type-arg]

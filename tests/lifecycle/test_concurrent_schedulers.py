@@ -23,7 +23,7 @@ from engine.seed import seed_defaults
 from engine.settings import Settings
 from tests.conftest import START
 from tests.harness.databases import PostgresDatabase
-from tests.lifecycle.helpers import COORDINATOR, confirm_by_token, invite_partnership, queued, small_force
+from tests.lifecycle.force import COORDINATOR, confirm_by_token, invite_partnership, queued, small_force
 
 PARTNERSHIPS = 12
 

@@ -15,7 +15,7 @@ from engine.services.isa import current_version, publish_version
 from engine.services.isa_standing import isa_current_ids
 from engine.scheduler.isa_jobs import request_new_version
 from tests.conftest import START
-from tests.lifecycle.helpers import (CHAIR, COORDINATOR, confirm_by_token, invite_partnership, queued, small_force,
+from tests.lifecycle.force import (CHAIR, COORDINATOR, confirm_by_token, invite_partnership, queued, small_force,
                                      status, tick_at)
 
 UTC = timezone.utc
