@@ -4,16 +4,15 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
-
 from sqlalchemy import select
 
 from engine.cli.context import command_session
 from engine.cli.output import emit
 from engine.errors import InvalidInput, NotFound
-from engine.models import InboundMessage, IsaConfirmation, IsaVersion, Partnership, Person
+from engine.models import IsaConfirmation, IsaVersion, Partnership
 from engine.scheduler.isa_jobs import request_new_version
 from engine.services.isa import current_version, publish_version
+from engine.services.isa_evidence import evidence_rows
 from engine.services.isa_standing import deadline_of, isa_state, latest_confirmation
 from engine.services.partnerships import find_partnership
 
@@ -88,23 +87,3 @@ def run_evidence(args: argparse.Namespace) -> int:
         print("  raw reply:")
         print("\n".join("    " + line for line in (row["raw_reply"] or "(not stored)").splitlines()))
     return 0
-
-
-def evidence_rows(session: Any, partnership: Partnership) -> list[dict[str, Any]]:
-    """Every confirmation of `partnership`, oldest first, with what proves it."""
-    rows = []
-    for confirmation, version, person, inbound in session.execute(
-            select(IsaConfirmation, IsaVersion, Person, InboundMessage)
-            .join(IsaVersion, IsaVersion.id == IsaConfirmation.isa_version_id)
-            .join(Person, Person.id == IsaConfirmation.person_id)
-            .outerjoin(InboundMessage, InboundMessage.id == IsaConfirmation.inbound_message_id)
-            .where(IsaConfirmation.partnership_id == partnership.id).order_by(IsaConfirmation.id)):
-        rows.append({"confirmation_id": confirmation.id, "confirmed_by": person.email,
-                     "confirmed_at": confirmation.confirmed_at.isoformat(),
-                     "expires_at": confirmation.expires_at.isoformat(), "isa_version": version.version,
-                     "isa_sha256": version.sha256, "from": confirmation.evidence.get("from"),
-                     "message_id": confirmation.evidence.get("message_id"),
-                     "inbound_message_id": confirmation.inbound_message_id,
-                     "auth": json.dumps(confirmation.evidence.get("auth") or (inbound.auth if inbound else {})),
-                     "raw_reply": inbound.raw.decode("utf-8", "replace") if inbound and inbound.raw else None})
-    return rows

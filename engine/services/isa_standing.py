@@ -36,15 +36,6 @@ def deadline_of(env: Env, current: IsaVersion) -> ColumnElement[Any]:
     return type_coerce(expression, UTCDateTime())
 
 
-def standing(env: Env, current: IsaVersion) -> Select[Any]:
-    """Partnership, its latest confirmation, that confirmation's version and its deadline."""
-    latest = latest_confirmation()
-    return (select(Partnership, IsaConfirmation, IsaVersion, deadline_of(env, current).label("deadline"))
-            .join(latest, latest.c.partnership_id == Partnership.id)
-            .join(IsaConfirmation, IsaConfirmation.id == latest.c.confirmation_id)
-            .join(IsaVersion, IsaVersion.id == IsaConfirmation.isa_version_id))
-
-
 def cycle(confirmation_id: int, current: IsaVersion) -> str:
     """Names one confirmation period for notification keys: a new confirmation or a new version starts another."""
     return f"{confirmation_id}.v{current.version}"

@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 
 from engine.app import App
 from engine.clock import FixedClock
-from engine.models import Delivery, Partnership, Person, ReplyToken
+from engine.models import Delivery, Partnership, ReplyToken
 from engine.scheduler.tick import run_tick
 from engine.services import isa
-from engine.services.areas import add_area
+from engine.services.areas import add_area, find_area
 from engine.services.partnerships import invite
 from engine.services.people import add_person, find_person
 
@@ -27,7 +26,6 @@ def small_force(app: App) -> None:
         add_area(session, app.env, "Brighton East", "Sussex")
         add_area(session, app.env, "Hove", "Sussex")
         add_person(session, app.env, ADMIN, "Admin", "admin")
-        from engine.services.areas import find_area
         add_person(session, app.env, COORDINATOR, "Sgt Coordinator", "coordinator",
                    area=find_area(session, "Sussex"))
         session.commit()
@@ -84,14 +82,3 @@ def queued(app: App, kind: str, to: str | None = None) -> list[Delivery]:
 def tick_at(app: App, clock: FixedClock, at: datetime) -> dict[str, int]:
     clock.set(at)
     return run_tick(app)
-
-
-def person_id(app: App, email: str) -> int:
-    with app.sessions() as session:
-        person = session.scalar(select(Person).where(Person.email == email))
-        assert person is not None
-        return person.id
-
-
-def context_of(delivery: Delivery) -> dict[str, Any]:
-    return dict(delivery.context)

@@ -14,7 +14,7 @@ from engine.models import InboundMessage, Partnership
 from engine.scheduler.tick import run_tick
 from engine.services.people import find_person
 from engine.settings import Settings
-from engine.cli.isa_cmd import evidence_rows
+from engine.services.isa_evidence import evidence_rows
 from tests.conftest import START, wait_until
 from tests.harness.mail import body_text, messages_to, reply_message, send
 from tests.harness.running import Pep, start_pep
