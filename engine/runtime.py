@@ -11,6 +11,7 @@ import dramatiq
 from engine.app import App
 from engine.audit_chain import seal
 from engine.queue.sweeper import sweep
+from engine.scheduler.loop import SchedulerLoop
 from inbound.handlers import accepted_kinds
 from inbound.server import IntakeServer
 from inbound.smtp_intake import IntakeHandler
@@ -27,9 +28,12 @@ def split_listen(value: str) -> tuple[str, int]:
 class Runtime:
     """What `pep serve` (all parts), `pep smtpd` (intake) and `pep worker` (workers) run."""
 
-    def __init__(self, app: App, intake: bool = True, workers: bool = True, sweeper: bool = True) -> None:
+    def __init__(self, app: App, intake: bool = True, workers: bool = True, sweeper: bool = True,
+                 scheduler: bool = False) -> None:
         self.app = app
         self.want_intake, self.want_workers, self.want_sweeper = intake, workers, sweeper
+        self.want_scheduler = scheduler
+        self.scheduler: SchedulerLoop | None = None
         self.intake: IntakeServer | None = None
         self.worker: dramatiq.Worker | None = None
         self._executor: ThreadPoolExecutor | None = None
@@ -64,6 +68,8 @@ class Runtime:
             self.sweep_once()
             self._sweeper = threading.Thread(target=self._sweep_loop, name="sweeper", daemon=True)
             self._sweeper.start()
+        if self.want_scheduler:
+            self.scheduler = SchedulerLoop(self.app).start()
         if self.want_intake:
             self._executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="intake-store")
             handler = IntakeHandler(self.app.settings.domain, accepted_kinds(), self._store, self._executor)
@@ -83,3 +89,5 @@ class Runtime:
             self.worker.stop(timeout=30_000)
         if self._sweeper is not None:
             self._sweeper.join(5)
+        if self.scheduler is not None:
+            self.scheduler.stop()

@@ -69,6 +69,16 @@ class Settings:
         "bounces older than this many days no longer count toward suppressing an address"))
     bounce_threshold: int = field(default=3, metadata=_doc(
         "score at which an address is suppressed: a hard bounce counts 1, a soft one 0.5"))
+    isa_reminder_days: str = field(default="14,7,1", metadata=_doc(
+        "days before an ISA confirmation runs out that its chair is reminded (comma-separated)"))
+    isa_reminder_hour: int = field(default=9, metadata=_doc(
+        "local hour (PEP_TIMEZONE) from which a reminder day's reminders are sent"))
+    isa_grace_days: int = field(default=30, metadata=_doc(
+        "days every active partnership has to confirm a newly published ISA version before it lapses"))
+    scheduler_seconds: int = field(default=60, metadata=_doc(
+        "how often `pep scheduler` (and `pep serve`) runs the periodic jobs"))
+    command_confirm_hours: int = field(default=48, metadata=_doc(
+        "how long the summary of emailed admin@ commands waits for the sender's CONFIRM"))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -141,3 +151,20 @@ def _validate(settings: Settings) -> None:
         raise InvalidInput("PEP_BOUNCE_THRESHOLD and PEP_BOUNCE_WINDOW_DAYS must be at least 1")
     if not settings.domain or "@" in settings.domain:
         raise InvalidInput(f"PEP_DOMAIN {settings.domain!r} is not a mail domain")
+    reminder_days(settings)
+    if not 0 <= settings.isa_reminder_hour <= 23:
+        raise InvalidInput("PEP_ISA_REMINDER_HOUR must be 0 to 23")
+    if settings.isa_grace_days < 1 or settings.scheduler_seconds < 1 or settings.command_confirm_hours < 1:
+        raise InvalidInput("PEP_ISA_GRACE_DAYS, PEP_SCHEDULER_SECONDS and PEP_COMMAND_CONFIRM_HOURS must be positive")
+
+
+def reminder_days(settings: Settings) -> tuple[int, ...]:
+    """PEP_ISA_REMINDER_DAYS as whole days, largest first ("14,7,1" -> (14, 7, 1))."""
+    try:
+        days = sorted({int(part) for part in settings.isa_reminder_days.split(",") if part.strip()}, reverse=True)
+    except ValueError:
+        raise InvalidInput(f"PEP_ISA_REMINDER_DAYS {settings.isa_reminder_days!r} must be whole days "
+                           "separated by commas, like 14,7,1") from None
+    if not days or days[-1] < 1:
+        raise InvalidInput("PEP_ISA_REMINDER_DAYS needs at least one day, each 1 or more")
+    return tuple(days)

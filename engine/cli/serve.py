@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda _signum, _frame: stop.set())
     app = make_app()
-    runtime = Runtime(app, intake=intake, workers=workers, sweeper=sweeper).start()
+    runtime = Runtime(app, intake=intake, workers=workers, sweeper=sweeper, scheduler=args.mode == "serve").start()
     if runtime.intake is not None:
         print(f"PEP {args.mode}: SMTP intake on {runtime.intake.host}:{runtime.intake.port} "
               f"for @{app.settings.domain}", flush=True)

@@ -6,6 +6,7 @@ from engine.models.base import Base
 from engine.models.bounce import BounceEvent
 from engine.models.broadcast import Broadcast
 from engine.models.delivery import Delivery
+from engine.models.handover import ChairHandover
 from engine.models.inbound_message import InboundMessage
 from engine.models.isa import IsaConfirmation, IsaVersion
 from engine.models.notification import NotificationLog
@@ -22,5 +23,6 @@ __all__ = [
     "Area", "AuditEvent", "Base", "Broadcast", "Delivery", "InboundMessage", "IsaConfirmation", "IsaVersion",
     "NotificationLog", "Partnership", "PartnershipType", "Person", "Publication", "Report", "ReplyToken",
     "Role", "StoredFile", "Subject", "Team",
+    "ChairHandover",
 ]
 __all__ += ["BounceEvent"]

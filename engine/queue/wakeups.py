@@ -36,3 +36,13 @@ def install_wakeups(factory: SessionFactory, waker: Waker) -> None:
 
     event.listen(factory, "after_commit", after_commit)
     event.listen(factory, "after_soft_rollback", lambda s, _t: after_rollback(s))
+
+
+def pending_wakeups(session: Session) -> list[tuple[str, int]]:
+    """A copy of the wake-ups waiting for this session's commit."""
+    return list(session.info.get(_KEY, []))
+
+
+def restore_wakeups(session: Session, pending: list[tuple[str, int]]) -> None:
+    """Put back wake-ups a savepoint rollback dropped (rollback hooks clear them all)."""
+    session.info[_KEY] = list(pending)

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from engine.dates import add_months
 from engine.env import Env
-from engine.errors import InvalidInput, NotFound
+from engine.errors import InvalidInput, NotFound, NotPermitted
 from engine.lifecycle import check_transition
-from engine.models import IsaConfirmation, IsaVersion, Partnership, Person, ReplyToken
+from engine.models import IsaConfirmation, IsaVersion, Partnership, Person, ReplyToken, Role
 from engine.services.audit import record
 from engine.services.outbox import queue_message
 from engine.services.tokens import use_token
@@ -49,9 +49,14 @@ def confirm(session: Session, env: Env, token: ReplyToken, person: Person, inbou
         raise NotFound("the partnership this agreement was for no longer exists")
     version = session.get(IsaVersion, token.data.get("isa_version_id")) or current_version(session)
     now = env.clock.now()
+    handover_id = token.data.get("handover_id")
+    if not handover_id and not _chairs(session, person, partnership):
+        raise NotPermitted(f"you no longer chair {partnership.name}, so your agreement cannot be recorded for it")
     use_token(session, env, token)
+    # Months are added on the local calendar, so 11:00 in summer runs out at 11:00 in winter.
+    expires_at = add_months(now.astimezone(env.settings.tz), version.period_months).astimezone(now.tzinfo)
     confirmation = IsaConfirmation(partnership_id=partnership.id, person_id=person.id, isa_version_id=version.id,
-                                   confirmed_at=now, expires_at=add_months(now, version.period_months),
+                                   confirmed_at=now, expires_at=expires_at,
                                    inbound_message_id=inbound_message_id,
                                    evidence=evidence | {"isa_sha256": version.sha256, "isa_version": version.version})
     session.add(confirmation)
@@ -59,16 +64,25 @@ def confirm(session: Session, env: Env, token: ReplyToken, person: Person, inbou
     record(session, env, person.email, "isa.confirmed", "partnership", partnership.id,
            isa_version=version.version, confirmation_id=confirmation.id, inbound_message_id=inbound_message_id,
            expires_at=confirmation.expires_at.isoformat())
+    kind = "chair.isa.welcome" if partnership.status == "invited" or handover_id else "chair.isa.confirmed"
+    if handover_id:
+        from engine.services.handover import complete_handover  # handover builds on this module
+        complete_handover(session, env, int(handover_id), person)
     if partnership.status != "active":
         check_transition(partnership.status, "active")
         record(session, env, person.email, "partnership.status", "partnership", partnership.id,
                old=partnership.status, new="active")
         partnership.status = "active"
         partnership.status_changed_at = now
-    queue_message(session, env, "chair.isa.welcome", {
+    queue_message(session, env, kind, {
         "person_name": person.name or person.email,
         "partnership_name": partnership.name,
         "isa_version": version.version,
         "confirmed_until": confirmation.expires_at.astimezone(env.settings.tz).date().isoformat(),
     }, person=person)
     return confirmation
+
+
+def _chairs(session: Session, person: Person, partnership: Partnership) -> bool:
+    return session.scalar(select(Role.id).where(Role.person_id == person.id, Role.partnership_id == partnership.id,
+                                                Role.role == "chair", Role.ended_at.is_(None)).limit(1)) is not None

@@ -7,6 +7,8 @@ from inbound.errors import NoHandler
 from inbound.handlers.bounce_report import handle_bounce
 from inbound.handlers.help_request import handle_help
 from inbound.handlers.isa_reply import handle_isa_reply
+from inbound.handlers.admin_mail import handle_admin_mail
+from inbound.handlers.command_reply import handle_command_reply
 from inbound.work import Work
 
 Handler = Callable[[Work], str]
@@ -15,6 +17,8 @@ HANDLERS: dict[str, Handler] = {
     "reply:isa": handle_isa_reply,
     "bounces": handle_bounce,
     "help": handle_help,
+    "admin": handle_admin_mail,
+    "reply:command": handle_command_reply,
 }
 
 

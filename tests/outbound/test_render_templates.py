@@ -19,6 +19,16 @@ KINDS = [
     "chair.isa.invitation",
     "chair.isa.welcome",
     "contact.bounce.suppressed",
+    "chair.isa.reminder",
+    "chair.isa.new_version",
+    "chair.isa.lapsed",
+    "chair.isa.confirmed",
+    "coordinator.partnership.lapsed",
+    "chair.handover.invitation",
+    "chair.handover.retired",
+    "member.welcome",
+    "admin.command.summary",
+    "admin.command.outcome",
 ]
 
 
@@ -36,7 +46,7 @@ def test_the_templates_folder_holds_exactly_the_documented_kinds(renderer: Rende
     # When the renderer lists the kinds
     kinds = renderer.kinds()
     # Then every kind written so far is there, and no layout or partial is mistaken for one
-    assert kinds == KINDS
+    assert kinds == sorted(KINDS)
 
 
 def test_every_template_compiles(renderer: Renderer) -> None:
@@ -49,7 +59,7 @@ def test_every_template_compiles(renderer: Renderer) -> None:
 def test_every_kind_has_sample_values(kind_samples: dict[str, dict[str, Any]]) -> None:
     # Given the sample file
     # Then it covers each kind, so the tests below render every template
-    assert sorted(kind_samples) == KINDS, f"add samples to {SAMPLES_FILE.name}"
+    assert sorted(kind_samples) == sorted(KINDS), f"add samples to {SAMPLES_FILE.name}"
 
 
 @pytest.mark.parametrize("kind", KINDS)

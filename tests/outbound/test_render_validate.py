@@ -87,10 +87,10 @@ def test_a_text_template_without_a_subject_line_is_refused(templates_copy: Path,
 
 def test_a_kind_missing_one_of_its_two_files_is_refused(templates_copy: Path, branding: Branding) -> None:
     # Given a kind with a text template but no HTML template
-    (templates_copy / "chair.isa.reminder.txt").write_text("Subject: Reminder\n\nPlease confirm.\n", encoding="utf-8")
+    (templates_copy / "chair.example.only_text.txt").write_text("Subject: Reminder\n\nPlease confirm.\n", encoding="utf-8")
     # When the templates are validated
     # Then the error names the missing file
-    with pytest.raises(TemplateError, match=r"chair\.isa\.reminder\.mjml: missing"):
+    with pytest.raises(TemplateError, match=r"chair\.example\.only_text\.mjml: missing"):
         Renderer(templates_copy, branding).validate()
 
 
