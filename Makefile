@@ -25,6 +25,10 @@ test: install
 fuzz: install
 	PEP_FUZZ_EXAMPLES=$${PEP_FUZZ_EXAMPLES:-2000} $(BIN)/pytest -q tests/test_pipeline_properties.py
 
+# The fault scenarios at full size (make test runs a bounded slice of them).
+test-faults: install
+	PEP_FAULT_SCALE=1 $(BIN)/pytest -q -s tests/faults
+
 bench: install
 	$(BIN)/python -m bench
 

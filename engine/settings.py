@@ -59,6 +59,8 @@ class Settings:
         "after this long a claimed row is considered abandoned and is re-enqueued"))
     inbound_max_attempts: int = field(default=5, metadata=_doc(
         "tries of an inbound message before it is parked for an operator"))
+    retry_base_seconds: int = field(default=30, metadata=_doc(
+        "first retry delay of failed work; each further try waits twice as long (capped at six hours)"))
     delivery_lifetime_hours: int = field(default=120, metadata=_doc(
         "how long a temporarily failing delivery is retried before it fails"))
     audit_settle_seconds: int = field(default=60, metadata=_doc(

@@ -105,7 +105,7 @@ def _failed(app: App, row_id: int, exc: Exception) -> None:
             row.status = "parked"
         else:
             row.status = "retry"
-            delay = backoff(row.attempts)
+            delay = backoff(row.attempts, app.settings.retry_base_seconds)
             row.next_attempt_at = app.clock.now() + delay
             wake_after_commit(session, INBOUND_QUEUE, row.id, int(delay.total_seconds() * 1000))
         row.claimed_at = None

@@ -56,7 +56,7 @@ def deliver(app: App, delivery_id: int) -> None:
             delivery.status = "queued"
             delivery.claimed_at = None
             delivery.last_error = f"{result.code or ''} {result.detail}".strip()[:2000]
-            delay = backoff(delivery.attempts)
+            delay = backoff(delivery.attempts, app.settings.retry_base_seconds)
             delivery.next_attempt_at = app.clock.now() + delay
             wake_after_commit(session, OUTBOUND_QUEUE, delivery.id, int(delay.total_seconds() * 1000))
             session.commit()
