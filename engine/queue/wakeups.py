@@ -1,15 +1,16 @@
 """Wake a worker for a row only after the transaction that wrote it has committed."""
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from engine.db import SessionFactory
 
 Waker = Callable[[str, int, int], None]
 _KEY = "pep_wakeups"
+_MARKS = "pep_wakeup_marks"
 
 
 def wake_after_commit(session: Session, queue: str, row_id: int, delay_ms: int = 0) -> None:
@@ -20,29 +21,44 @@ def wake_after_commit(session: Session, queue: str, row_id: int, delay_ms: int =
 def install_wakeups(factory: SessionFactory, waker: Waker) -> None:
     """After every commit of a session from `factory`, hand its wake-ups to `waker`.
 
-    A failing waker loses nothing: the row is still pending and the sweeper finds it.
+    A savepoint rolled back drops only the wake-ups asked for inside it; a rollback of the whole
+    transaction drops them all. A failing waker loses nothing: the row is still pending and the
+    sweeper finds it.
     """
 
+    def after_transaction_create(session: Session, transaction: SessionTransaction) -> None:
+        if transaction.nested:
+            session.info.setdefault(_MARKS, {})[id(transaction)] = len(session.info.get(_KEY, []))
+
+    def after_soft_rollback(session: Session, previous: SessionTransaction) -> None:
+        mark = session.info.get(_MARKS, {}).pop(id(previous), None) if previous.nested else None
+        if mark is None:
+            session.info.pop(_KEY, None)
+            session.info.pop(_MARKS, None)
+        else:
+            del session.info.setdefault(_KEY, [])[mark:]
+
     def after_commit(session: Session) -> None:
+        if session.in_nested_transaction():  # a savepoint released: the outer transaction may still roll back
+            return
         pending = session.info.pop(_KEY, [])
+        session.info.pop(_MARKS, None)
         for queue, row_id, delay_ms in pending:
             try:
                 waker(queue, row_id, delay_ms)
             except Exception:  # noqa: BLE001 - the sweeper re-enqueues; intake must not fail here
                 pass
 
-    def after_rollback(session: Session) -> None:
-        session.info.pop(_KEY, None)
-
+    event.listen(factory, "after_transaction_create", after_transaction_create)
+    event.listen(factory, "after_soft_rollback", after_soft_rollback)
     event.listen(factory, "after_commit", after_commit)
-    event.listen(factory, "after_soft_rollback", lambda s, _t: after_rollback(s))
 
 
-def pending_wakeups(session: Session) -> list[tuple[str, int]]:
+def pending_wakeups(session: Session) -> list[Any]:
     """A copy of the wake-ups waiting for this session's commit."""
     return list(session.info.get(_KEY, []))
 
 
-def restore_wakeups(session: Session, pending: list[tuple[str, int]]) -> None:
-    """Put back wake-ups a savepoint rollback dropped (rollback hooks clear them all)."""
+def restore_wakeups(session: Session, pending: list[Any]) -> None:
+    """Put back a copy taken with pending_wakeups (kept for callers that manage savepoints themselves)."""
     session.info[_KEY] = list(pending)
