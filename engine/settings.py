@@ -11,6 +11,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from engine.errors import InvalidInput
 
 
+EXPIRY_DEFAULTS = ("offender=90,wanted=28,licence=90,order=180,id_sought=28,info=28,"
+                   "news=28,event=90,meeting=90,document=365")
+
+
 def _doc(text: str) -> dict[str, str]:
     return {"doc": text}
 
@@ -61,6 +65,18 @@ class Settings:
         "how long a temporarily failing delivery is retried before it fails"))
     sender_address: str = field(default="", metadata=_doc(
         "From address of PEP's messages; empty means noreply@<domain>"))
+    rules_file: str | None = field(default=None, metadata=_doc(
+        "the deployment's targeting and routing rules (TOML); unset means rules/default.toml as shipped"))
+    expiry_defaults: str = field(default=EXPIRY_DEFAULTS, metadata=_doc(
+        "default days before a publication expires, per category (and per kind for info publications)"))
+    expiry_max_days: int = field(default=365, metadata=_doc(
+        "policy maximum: no publication or subject may stay current longer than this many days"))
+    draft_valid_hours: int = field(default=24, metadata=_doc(
+        "how long the SEND / CANCEL reply to an alert or publication preview stays valid"))
+
+    def expiry_days(self) -> dict[str, int]:
+        """PEP_EXPIRY_DEFAULTS as a mapping, e.g. {"wanted": 28, "document": 365}."""
+        return parse_expiry_defaults(self.expiry_defaults)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -75,6 +91,17 @@ class Settings:
 
     def with_changes(self, **changes: Any) -> "Settings":
         return replace(self, **changes)
+
+
+def parse_expiry_defaults(text: str) -> dict[str, int]:
+    """`name=days,name=days` into a mapping; a malformed pair is an InvalidInput naming it."""
+    days: dict[str, int] = {}
+    for pair in filter(None, (p.strip() for p in text.split(","))):
+        name, eq, value = pair.partition("=")
+        if not eq or not value.strip().isdigit() or not name.strip():
+            raise InvalidInput(f"PEP_EXPIRY_DEFAULTS: {pair!r} is not name=days")
+        days[name.strip().lower()] = int(value)
+    return days
 
 
 def setting_docs() -> list[tuple[str, str, str]]:
@@ -131,3 +158,9 @@ def _validate(settings: Settings) -> None:
         raise InvalidInput("PEP_MAX_MESSAGE_BYTES must be at least 1024")
     if not settings.domain or "@" in settings.domain:
         raise InvalidInput(f"PEP_DOMAIN {settings.domain!r} is not a mail domain")
+    if settings.expiry_max_days < 1:
+        raise InvalidInput("PEP_EXPIRY_MAX_DAYS must be at least 1")
+    for name, days in settings.expiry_days().items():
+        if not 1 <= days <= settings.expiry_max_days:
+            raise InvalidInput(f"PEP_EXPIRY_DEFAULTS: {name}={days} is beyond the policy maximum "
+                               f"of {settings.expiry_max_days} days")
