@@ -31,13 +31,7 @@ def handling(publication: Publication, expires_on: str) -> str:
     return f"You may share this with your staff. It is current until {expires_on}."
 
 
-def subject_line(publication: Publication, area_names: str) -> str:
-    """For personal data the Subject names only the category and area, never a person."""
-    if gate.carries_personal_data(publication.category):
-        return f"{CATEGORY_LABELS[publication.category]} alert: {area_names}"
-    return f"{KIND_LABELS[publication.kind]}: {publication.title}"
-
-
+# The Subject is written by the templates: for personal data it names only the category and area.
 def shared_values(session: Session, env: Env, publication: Publication) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The values every recipient's copy shares, and the attachment references (photos inline)."""
     tz = env.settings.tz
@@ -59,7 +53,7 @@ def shared_values(session: Session, env: Env, publication: Publication) -> tuple
         "publication_id": publication.id, "kind": publication.kind, "kind_label": KIND_LABELS[publication.kind],
         "category": publication.category, "category_label": CATEGORY_LABELS[publication.category],
         "personal": gate.carries_personal_data(publication.category), "title": publication.title,
-        "body": publication.body, "subject_line": subject_line(publication, areas), "areas": areas,
+        "body": publication.body, "areas": areas,
         "expires_on": expires_on, "handling": handling(publication, expires_on), "photos": photos,
         "documents": documents, "place": publication.place, "onward": False, "is_alert": publication.kind == "alert",
         "starts": publication.starts_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if publication.starts_at else "",
@@ -141,8 +135,7 @@ def withdraw(session: Session, env: Env, publication: Publication, reason: str, 
     notice = {k: values[k] for k in ("publication_id", "kind_label", "category_label", "personal", "areas")}
     notice |= {"title": "" if values["personal"] else publication.title, "reason": clean,
                "sent_on": publication.published_at.astimezone(env.settings.tz).date().isoformat()
-               if publication.published_at else "",
-               "subject_line": f"Withdrawn: {values['subject_line']}"}
+               if publication.published_at else ""}
     broadcast = fan_out(session, env, NOTICE_KIND, notice, earlier, publication_id=publication.id, essential=True)
     notices = session.scalar(select(func.count()).select_from(Delivery)
                              .where(Delivery.broadcast_id == broadcast.id)) or 0

@@ -7,12 +7,21 @@ from inbound.errors import NoHandler
 from inbound.handlers.bounce_report import handle_bounce
 from inbound.handlers.isa_reply import handle_isa_reply
 from inbound.work import Work
+from inbound.handlers.alert_reply import handle_alert_reply
+from inbound.handlers.draft_reply import handle_draft_reply
+from inbound.handlers.publication_mail import handle_publication_mail
+from inbound.handlers.withdraw_reply import handle_withdraw_reply
 
 Handler = Callable[[Work], str]
 
 HANDLERS: dict[str, Handler] = {
     "reply:isa": handle_isa_reply,
     "bounces": handle_bounce,
+    "alerts": handle_publication_mail,
+    "publish": handle_publication_mail,
+    "reply:draft": handle_draft_reply,
+    "reply:withdraw": handle_withdraw_reply,
+    "reply:alert": handle_alert_reply,
 }
 
 

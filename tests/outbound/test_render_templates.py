@@ -18,6 +18,13 @@ KINDS = [
     "any.sender.unregistered",
     "chair.isa.invitation",
     "chair.isa.welcome",
+    "member.alert.reply.ack",
+    "member.publication",
+    "member.publication.withdrawn",
+    "police.alert.reply",
+    "police.publication.outcome",
+    "police.publication.preview",
+    "police.publication.sent",
 ]
 
 
