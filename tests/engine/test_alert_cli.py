@@ -48,6 +48,9 @@ def test_send_explain_show_and_withdraw_from_the_command_line(cli, app: App, tmp
     # And explain names the rule that matched and the resulting partnerships
     code, out, _ = cli("rules", "explain", "--publication", str(pub_id))
     assert code == 0 and "rule: personal data reaches active partnerships only" in out and "1 recipients" in out
+    # And a draft file can be explained before it is sent, its author read from its From line
+    code, out, _ = cli("rules", "explain", "--draft", str(path))
+    assert code == 0 and "East Pubwatch (pubwatch, East): 1" in out and "1 partnerships, 1 recipients" in out
     # When it is published and delivered, Then show counts its deliveries
     with app.sessions() as session:
         publishing.send(session, app.env, session.get(Publication, pub_id), "pc@police.example")

@@ -171,3 +171,14 @@ def test_the_shipped_rules_load() -> None:
     # Given the rules PEP ships, When they load, Then both trees are there
     ruleset = load_rules()
     assert ruleset.publications.routes and ruleset.reports.routes
+
+
+def test_rules_never_import_inbound_or_outbound() -> None:
+    # Given the rules package's source, Then it depends on neither side of the mail flow
+    import ast
+    folder = Path(__file__).parents[2] / "rules"
+    for path in folder.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        names += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        assert not [n for n in names if n.split(".")[0] in ("inbound", "outbound")], path.name
