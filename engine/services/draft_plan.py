@@ -12,7 +12,7 @@ from engine.dates import add_months
 from engine.env import Env
 from engine.errors import InvalidInput, NotPermitted
 from engine.models import Area, PartnershipType, Person
-from engine.services.draft_header import DraftText
+from engine.services.draft_header import DraftText, Field
 from engine.services.expiry import check_expiry, default_days
 from engine.services.people import current_roles
 from rules.model import CATEGORIES, REACHES
@@ -157,7 +157,7 @@ def _areas(session: Session, plan: Plan, scope: list[Area] | None, text: str | N
     return tuple(chosen)
 
 
-def _dates(env: Env, plan: Plan, fields: dict) -> None:  # type: ignore[type-arg]
+def _dates(env: Env, plan: Plan, fields: dict[str, Field]) -> None:
     now = env.clock.now()
     if "when" in fields:
         try:
