@@ -44,11 +44,13 @@ def allowed(pairs: Select[Any], now: datetime, personal: bool,
     with the ISA confirmation each relies on: (person_id, partnership_id, onward, confirmation_id)."""
     audience = pairs.subquery("audience")
     isa = current_confirmations(now)
+    # Suppressed addresses are few: excluding them (an anti-join on a small set) is far cheaper
+    # than joining every recipient to the people table.
+    suppressed = select(Person.id).where(Person.suppressed_at.is_not(None))
     query = (select(audience.c.person_id, audience.c.partnership_id, audience.c.onward,
                     isa.c.confirmation_id)
-             .join(Person, Person.id == audience.c.person_id)
              .outerjoin(isa, isa.c.partnership_id == audience.c.partnership_id)
-             .where(Person.suppressed_at.is_(None)))
+             .where(audience.c.person_id.not_in(suppressed)))
     if not (still_current(publication, now) and still_current(subject, now)):
         query = query.where(false())
     if personal:
