@@ -7,8 +7,7 @@ import sys
 
 from bench import machine, report
 
-WORKLOADS = ["isa_roundtrip"]
-WORKLOADS.append("tick")
+WORKLOADS = ["isa_roundtrip", "tick", "audience"]
 
 
 def main(argv: list[str] | None = None) -> int:

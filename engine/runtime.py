@@ -25,6 +25,13 @@ def split_listen(value: str) -> tuple[str, int]:
     return host or "127.0.0.1", int(port)
 
 
+def check_rules_at_start(app: App) -> None:
+    """Refuse to start with a rules file that does not load, or names what PEP does not know."""
+    from engine.services.rulebook import checked_rules
+    with app.sessions() as session:
+        checked_rules(session, app.settings)
+
+
 class Runtime:
     """What `pep serve` (all parts), `pep smtpd` (intake) and `pep worker` (workers) run."""
 
@@ -60,6 +67,7 @@ class Runtime:
                 log.exception("sweep failed")
 
     def start(self) -> "Runtime":
+        check_rules_at_start(self.app)
         if self.want_workers:
             self.worker = dramatiq.Worker(self.app.broker, worker_threads=self.app.settings.worker_threads,
                                           worker_timeout=100)

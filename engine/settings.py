@@ -11,6 +11,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from engine.errors import InvalidInput
 
 
+EXPIRY_DEFAULTS = ("offender=90,wanted=28,licence=90,order=180,id_sought=28,info=28,"
+                   "news=28,event=90,meeting=90,document=365")
+
+
 def _doc(text: str) -> dict[str, str]:
     return {"doc": text}
 
@@ -81,6 +85,18 @@ class Settings:
         "how often `pep scheduler` (and `pep serve`) runs the periodic jobs"))
     command_confirm_hours: int = field(default=48, metadata=_doc(
         "how long the summary of emailed admin@ commands waits for the sender's CONFIRM"))
+    rules_file: str | None = field(default=None, metadata=_doc(
+        "the deployment's targeting and routing rules (TOML); unset means rules/default.toml as shipped"))
+    expiry_defaults: str = field(default=EXPIRY_DEFAULTS, metadata=_doc(
+        "default days before a publication expires, per category (and per kind for info publications)"))
+    expiry_max_days: int = field(default=365, metadata=_doc(
+        "policy maximum: no publication or subject may stay current longer than this many days"))
+    draft_valid_hours: int = field(default=24, metadata=_doc(
+        "how long the SEND / CANCEL reply to an alert or publication preview stays valid"))
+
+    def expiry_days(self) -> dict[str, int]:
+        """PEP_EXPIRY_DEFAULTS as a mapping, e.g. {"wanted": 28, "document": 365}."""
+        return parse_expiry_defaults(self.expiry_defaults)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -95,6 +111,17 @@ class Settings:
 
     def with_changes(self, **changes: Any) -> "Settings":
         return replace(self, **changes)
+
+
+def parse_expiry_defaults(text: str) -> dict[str, int]:
+    """`name=days,name=days` into a mapping; a malformed pair is an InvalidInput naming it."""
+    days: dict[str, int] = {}
+    for pair in filter(None, (p.strip() for p in text.split(","))):
+        name, eq, value = pair.partition("=")
+        if not eq or not value.strip().isdigit() or not name.strip():
+            raise InvalidInput(f"PEP_EXPIRY_DEFAULTS: {pair!r} is not name=days")
+        days[name.strip().lower()] = int(value)
+    return days
 
 
 def setting_docs() -> list[tuple[str, str, str]]:
@@ -170,3 +197,9 @@ def reminder_days(settings: Settings) -> tuple[int, ...]:
     if not days or days[-1] < 1:
         raise InvalidInput("PEP_ISA_REMINDER_DAYS needs at least one day, each 1 or more")
     return tuple(days)
+    if settings.expiry_max_days < 1:
+        raise InvalidInput("PEP_EXPIRY_MAX_DAYS must be at least 1")
+    for name, days in settings.expiry_days().items():
+        if not 1 <= days <= settings.expiry_max_days:
+            raise InvalidInput(f"PEP_EXPIRY_DEFAULTS: {name}={days} is beyond the policy maximum "
+                               f"of {settings.expiry_max_days} days")

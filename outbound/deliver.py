@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -14,7 +14,7 @@ from engine.queue.wakeups import wake_after_commit
 from engine.services.audit import record
 from engine.services.bounces import classify_refusal, record_bounce
 from engine.services.outbox import OUTBOUND_QUEUE, base_context
-from outbound.attachments import resolve_attachments
+from outbound.attachments import resolve_attachments, resolve_inline_images
 from outbound.compose import compose, make_message_id
 
 log = logging.getLogger(__name__)
@@ -91,10 +91,22 @@ def _build(app: App, session: Session, delivery: Delivery) -> tuple[bytes, str]:
     envelope_from = bounce_address(app, delivery)
     data = compose(rendered, from_addr=app.settings.from_address, from_name=app.settings.force_name,
                    to_addr=delivery.to_addr, to_name=context.get("recipient_name"),
-                   message_id=delivery.message_id, date=app.clock.now(), reply_to=delivery.reply_token,
+                   message_id=delivery.message_id, date=app.clock.now(),
+                   reply_to=delivery.reply_token or _broadcast_reply(app, delivery, context),
                    return_path=envelope_from, auto_submitted=True, bulk=bulk, in_reply_to=delivery.in_reply_to,
-                   attachments=resolve_attachments(session, attachments))
+                   attachments=resolve_attachments(session, attachments),
+                   inline_images=resolve_inline_images(session, attachments))
     return data, envelope_from
+
+
+def _broadcast_reply(app: App, delivery: Delivery, context: dict[str, Any]) -> str | None:
+    """A broadcast asking for replies (`_reply`: purpose and until) gets a reply address naming this delivery,
+    signed like a VERP address, so no token row is written per recipient."""
+    wanted = context.get("_reply")
+    if not wanted:
+        return None
+    token = app.env.signer.encode(wanted["purpose"], delivery.id, datetime.fromisoformat(wanted["until"]))
+    return app.env.address(f"reply+{token}")
 
 
 def _finish(app: App, session: Session, delivery: Delivery, status: str, error: str | None) -> None:

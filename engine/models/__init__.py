@@ -18,11 +18,13 @@ from engine.models.report import Report
 from engine.models.subject import Subject
 from engine.models.team import Team
 from engine.models.token import ReplyToken
+from engine.models.reference_counter import ReferenceCounter
 
 __all__ = [
     "Area", "AuditEvent", "Base", "Broadcast", "Delivery", "InboundMessage", "IsaConfirmation", "IsaVersion",
     "NotificationLog", "Partnership", "PartnershipType", "Person", "Publication", "Report", "ReplyToken",
     "Role", "StoredFile", "Subject", "Team",
     "ChairHandover",
+    "ReferenceCounter",
 ]
 __all__ += ["BounceEvent"]

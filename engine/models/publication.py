@@ -28,3 +28,6 @@ class Publication(Base):
     created_at: Mapped[datetime]
     published_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]
+    reach: Mapped[str] = mapped_column(String(10), default="chairs")
+    place: Mapped[str] = mapped_column(String(300), default="")
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)

@@ -29,3 +29,4 @@ class Report(Base):
     routing: Mapped[dict[str, Any]] = mapped_column(default=dict)
     inbound_message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
     created_at: Mapped[datetime]
+    publication_id: Mapped[int | None] = mapped_column(ForeignKey("publications.id"), index=True)

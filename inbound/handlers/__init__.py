@@ -10,6 +10,10 @@ from inbound.handlers.isa_reply import handle_isa_reply
 from inbound.handlers.admin_mail import handle_admin_mail
 from inbound.handlers.command_reply import handle_command_reply
 from inbound.work import Work
+from inbound.handlers.alert_reply import handle_alert_reply
+from inbound.handlers.draft_reply import handle_draft_reply
+from inbound.handlers.publication_mail import handle_publication_mail
+from inbound.handlers.withdraw_reply import handle_withdraw_reply
 
 Handler = Callable[[Work], str]
 
@@ -19,6 +23,11 @@ HANDLERS: dict[str, Handler] = {
     "help": handle_help,
     "admin": handle_admin_mail,
     "reply:command": handle_command_reply,
+    "alerts": handle_publication_mail,
+    "publish": handle_publication_mail,
+    "reply:draft": handle_draft_reply,
+    "reply:withdraw": handle_withdraw_reply,
+    "reply:alert": handle_alert_reply,
 }
 
 

@@ -29,6 +29,13 @@ KINDS = [
     "member.welcome",
     "admin.command.summary",
     "admin.command.outcome",
+    "member.alert.reply.ack",
+    "member.publication",
+    "member.publication.withdrawn",
+    "police.alert.reply",
+    "police.publication.outcome",
+    "police.publication.preview",
+    "police.publication.sent",
 ]
 
 
