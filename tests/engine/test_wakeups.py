@@ -12,6 +12,7 @@ def test_savepoints_and_rollbacks(app: App) -> None:
     factory = make_session_factory(app.db)
     install_wakeups(factory, lambda q, i, d: woken.append((q, i, d)))
     with factory() as session:
+        session.connection()
         # When a wake-up is asked for, then another inside a savepoint that rolls back,
         # then a third inside a savepoint that is kept
         wake_after_commit(session, "outbound", 1)
@@ -29,6 +30,7 @@ def test_savepoints_and_rollbacks(app: App) -> None:
     assert woken == [("outbound", 1, 0), ("inbound", 3, 500)]
     # When a whole transaction rolls back, Then its wake-ups are dropped
     with factory() as session:
+        session.connection()  # a transaction is under way, as when a row has just been flushed
         wake_after_commit(session, "outbound", 4)
         session.rollback()
         session.commit()
