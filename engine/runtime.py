@@ -9,6 +9,7 @@ import dramatiq
 
 from engine.app import App
 from engine.queue.sweeper import sweep
+from engine.services.broadcasts import wake_broadcasts
 from inbound.handlers import accepted_kinds
 from inbound.server import IntakeServer
 from inbound.smtp_intake import IntakeHandler
@@ -38,7 +39,9 @@ class Runtime:
         return store_and_commit(self.app.sessions, raw, mail_from, recipients, "smtp", self.app.clock.now())
 
     def sweep_once(self) -> dict[str, int]:
-        return sweep(self.app.sessions, self.app.clock.now(), self.app.claim_timeout, self.app.enqueue)
+        counts = sweep(self.app.sessions, self.app.clock.now(), self.app.claim_timeout, self.app.enqueue)
+        counts["outbound_batch"] = wake_broadcasts(self.app)
+        return counts
 
     def _sweep_loop(self) -> None:
         while not self._stop.wait(self.app.settings.sweep_seconds):
@@ -48,6 +51,9 @@ class Runtime:
                 log.exception("sweep failed")
 
     def start(self) -> "Runtime":
+        # A template that does not compile, or a bad DKIM key, stops PEP now, naming the file.
+        self.app.renderer.validate()
+        self.app.dkim  # noqa: B018 - loads and checks the DKIM key now, not on the first send
         if self.want_workers:
             self.worker = dramatiq.Worker(self.app.broker, worker_threads=self.app.settings.worker_threads,
                                           worker_timeout=100)

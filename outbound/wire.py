@@ -71,6 +71,7 @@ class WirePlan:
         self._text = text_lines
         self._html = html_lines
         self.keys = keys
+        self.verified = False  # set once a message came out identical to the slow path's
         self._date_cache: tuple[dt.datetime, bytes] | None = None
         self._plain_shapes: dict[tuple[str, int, bool], bool] = {}
 
