@@ -37,7 +37,7 @@ _OWN_HEADERS = ("return-path", "to", "reply-to", "date", "message-id")
 _PLACEHOLDER_ADDRESS = "pepwire@pep.invalid"
 # Values whose folded header is simply "Name: value": checked against the library once per shape.
 _PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9._+=-]+@[A-Za-z0-9.-]+")
-_PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z'-]*(?: [A-Za-z][A-Za-z'-]*)*")
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*(?: [A-Za-z0-9][A-Za-z0-9'-]*)*")
 _PLAIN_ID = re.compile(r"<[A-Za-z0-9._-]+@[A-Za-z0-9.-]+>")
 
 

@@ -18,10 +18,11 @@ def claim_batch(session: Session, broadcast_id: int, now: datetime, stale_after:
     """
     due = or_(and_(Delivery.status == "queued", Delivery.next_attempt_at <= now),
               and_(Delivery.status == "sending", Delivery.claimed_at < now - stale_after))
+    # A CTE, because PostgreSQL may run an IN (subquery) again for each row and so ignore its LIMIT.
     chosen = (select(Delivery.id).where(Delivery.broadcast_id == broadcast_id, due)
-              .order_by(Delivery.id).limit(limit).with_for_update(skip_locked=True))
+              .order_by(Delivery.id).limit(limit).with_for_update(skip_locked=True)).cte("chosen")
     result = session.execute(
-        update(Delivery).where(Delivery.id.in_(chosen.scalar_subquery()), due)
+        update(Delivery).where(Delivery.id.in_(select(chosen.c.id)), due)
         .values(status="sending", claimed_at=now, attempts=Delivery.attempts + 1)
         .returning(Delivery.id).execution_options(synchronize_session=False))
     return sorted(result.scalars())

@@ -38,6 +38,8 @@ def test_batches_are_disjoint_and_cover_the_broadcast(app: App) -> None:
     many_people(app, 250)
     broadcast = fanned_out(app)
     # When four workers claim batches of 40 at the same time until nothing is left
+    sizes: list[int] = []
+
     def worker() -> list[int]:
         mine: list[int] = []
         while True:
@@ -46,6 +48,7 @@ def test_batches_are_disjoint_and_cover_the_broadcast(app: App) -> None:
                 session.commit()
             if not ids:
                 return mine
+            sizes.append(len(ids))
             mine.extend(ids)
     with ThreadPoolExecutor(4) as pool:
         claimed = [pool.submit(worker) for _ in range(4)]
@@ -53,6 +56,7 @@ def test_batches_are_disjoint_and_cover_the_broadcast(app: App) -> None:
     # Then every delivery was claimed exactly once, and each is marked as being sent, attempt 1
     every = [i for batch in batches for i in batch]
     assert len(every) == len(set(every)) == 250
+    assert max(sizes) == 40 and len(sizes) >= 7
     with app.sessions() as session:
         rows = session.execute(select(Delivery.status, Delivery.attempts).where(
             Delivery.broadcast_id == broadcast)).all()

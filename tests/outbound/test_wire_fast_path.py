@@ -18,6 +18,8 @@ OPTIONS = {"from_addr": "noreply@pep.test", "from_name": "Sussex Police", "auto_
            "boundary": "=_pep.b7_="}
 RECIPIENTS = [
     ("Ann Smith", "ann@shop.example", None),
+    ("Member 12 O'Neil-Jones", "member12@shop3.example", None),
+    ("Ann", "a@b.example", None),
     ("Zoë Ñúñez-Łukasiewicz", "zoe@shop.example", "reply+abc123@pep.test"),
     ("李小龍", "lee@takeaway.example", None),
     ("Séan O'Brien & Sons <Ltd>", "sean.obrien@pub.example", None),
