@@ -46,7 +46,7 @@ def deliver(app: App, delivery_id: int) -> None:
     with app.sessions() as session:
         delivery = session.get(Delivery, delivery_id)
         assert delivery is not None
-        refusal = refused(app, session, delivery)
+        refusal = refused(session, delivery)
         if refusal is not None:
             _finish(app, session, delivery, "failed", f"not sent: {refusal}")
             return
@@ -77,7 +77,7 @@ def record_outcome(app: App, session: Session, delivery: Delivery, result: SendR
         _finish(app, session, delivery, "failed", f"{result.code or ''} {result.detail}".strip())
 
 
-def refused(app: App, session: Session, delivery: Delivery) -> str | None:
+def refused(session: Session, delivery: Delivery) -> str | None:
     """Why this delivery must not be sent now (suppressed address, a person who left), or None."""
     if delivery.person_id is None:
         return None

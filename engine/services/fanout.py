@@ -8,9 +8,8 @@ from sqlalchemy.orm import Session
 
 from engine.env import Env
 from engine.models import Broadcast, Delivery, Person
+from engine.queue.actors import BROADCAST_QUEUE
 from engine.queue.wakeups import wake_after_commit
-
-BROADCAST_QUEUE = "outbound_batch"
 
 
 def fan_out(session: Session, env: Env, kind: str, context: dict[str, Any], recipients: Select[Any], *,
