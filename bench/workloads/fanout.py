@@ -137,8 +137,10 @@ def one(connections: int, n: int, sink: Sink, folder: Path, distributed: bool) -
         "PEP_DATABASE_URL": url, "PEP_VAR_DIR": str(folder / "var"), "PEP_SECRET_KEY": "bench-secret-key-0123456789",
         "PEP_DOMAIN": "pep.bench", "PEP_SMTP_LISTEN": "127.0.0.1:0", "PEP_CONFIG": str(folder / "none.toml"),
         "PEP_OUTBOUND": f"smtp+plain://127.0.0.1:{sink.port}",
-        "PEP_OUTBOUND_CONNECTIONS": str(connections // processes), "PEP_DELIVERY_STREAMS": str(connections),
-        "PEP_WORKER_THREADS": str(max(2, connections // processes + 1)), "PEP_DELIVERY_BATCH_SIZE": "200",
+        # Two streams per connection, so that each process has work for every connection it holds
+        # whichever process the queue hands a stream to.
+        "PEP_OUTBOUND_CONNECTIONS": str(connections // processes), "PEP_DELIVERY_STREAMS": str(2 * connections),
+        "PEP_WORKER_THREADS": str(2 * connections), "PEP_DELIVERY_BATCH_SIZE": "200",
         "PEP_TEMPLATES_DIR": str(kinds_folder(folder / "templates")),
         "PEP_QUEUE_NAMESPACE": f"pep-bench-{uuid.uuid4().hex[:6]}"}
     if distributed:
@@ -147,7 +149,7 @@ def one(connections: int, n: int, sink: Sink, folder: Path, distributed: bool) -
         env.pop("PEP_BROKER_URL", None)
     settings = Settings(database_url=url, var_dir=env["PEP_VAR_DIR"], secret_key=env["PEP_SECRET_KEY"],
                         domain="pep.bench", broker_url=env.get("PEP_BROKER_URL"),
-                        queue_namespace=env["PEP_QUEUE_NAMESPACE"], delivery_streams=connections,
+                        queue_namespace=env["PEP_QUEUE_NAMESPACE"], delivery_streams=2 * connections,
                         outbound=f"maildir:{folder / 'unused'}")
     app = _prepare(settings, n)
     workers = _workers(env, processes, distributed, folder)
