@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -22,6 +21,7 @@ from engine.services.outbox import base_context
 from engine.services.recipients import refusals
 from outbound import deliver as single
 from outbound.attachments import resolve_attachments
+from outbound.compose import compose, make_message_id
 from outbound.wire import Envelope, WirePlan, usable_value
 
 log = logging.getLogger(__name__)
@@ -162,7 +162,7 @@ def _message(app: App, session: Session, plans: PlanCache, broadcast: Broadcast,
         data, envelope_from = single._build(app, session, delivery)
         return data, envelope_from, str(delivery.message_id), plan
     assert plan is not None
-    message_id = row.message_id or single.make_message_id(
+    message_id = row.message_id or make_message_id(
         app.settings.domain, f"d{row.id}.{int(row.created_at.timestamp())}")
     envelope_from = single.verp_address(app, row.id)
     envelope = Envelope(to_addr=row.to_addr, to_name=values["recipient_name"], message_id=message_id,
@@ -170,7 +170,7 @@ def _message(app: App, session: Session, plans: PlanCache, broadcast: Broadcast,
                         reply_to=row.reply_token)
     data = plan.message(envelope, values)
     if not plan.verified:
-        slow, _ = _unsigned_slow(app, session, _loaded(session, row.id), envelope)
+        slow = _unsigned_slow(app, session, _loaded(session, row.id), envelope)
         if slow != data:
             log.warning("broadcast %s: fast path differs from the slow path; using the slow path", broadcast.id)
             plans.put(broadcast.id, None)
@@ -179,12 +179,12 @@ def _message(app: App, session: Session, plans: PlanCache, broadcast: Broadcast,
     return single.sign(app, data), envelope_from, message_id, plan
 
 
-def _unsigned_slow(app: App, session: Session, delivery: Delivery, envelope: Envelope) -> tuple[bytes, str]:
-    from outbound.compose import compose
+def _unsigned_slow(app: App, session: Session, delivery: Delivery, envelope: Envelope) -> bytes:
+    """The slow path's bytes for the same envelope, to check a new plan against."""
     context, attachments, bulk = single.message_context(app, session, delivery)
     rendered = app.renderer.render(delivery.kind, context)
     return compose(rendered, to_addr=delivery.to_addr, to_name=context.get("recipient_name"),
                    message_id=envelope.message_id, date=envelope.date, reply_to=envelope.reply_to,
                    return_path=envelope.return_path, in_reply_to=delivery.in_reply_to,
                    attachments=resolve_attachments(session, attachments),
-                   **single.compose_options(app, delivery.kind, bulk, delivery.broadcast_id)), envelope.return_path
+                   **single.compose_options(app, delivery.kind, bulk, delivery.broadcast_id))
