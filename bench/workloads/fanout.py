@@ -74,10 +74,10 @@ class Sink:
         self.process.wait(10)
 
 
-def ceiling(port: int, sessions: int, n: int) -> float:
+def ceiling(port: int, connections: int, n: int) -> float:
     """smtp-source -d (connections kept open) with same-size messages: messages per second."""
     started = time.perf_counter()
-    subprocess.run(["smtp-source", "-d", "-s", str(sessions), "-m", str(n), "-l", str(MESSAGE_BYTES),
+    subprocess.run(["smtp-source", "-d", "-s", str(connections), "-m", str(n), "-l", str(MESSAGE_BYTES),
                     "-f", "bench@pep.bench", "-t", "member@shop.example", f"127.0.0.1:{port}"],
                    check=True, capture_output=True)
     return n / (time.perf_counter() - started)
@@ -215,7 +215,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                                 "figures": [
                     {"name": "messages per second, delivery rows to accepted by smtp-sink",
                      "value": round(got["rate"], 1), "unit": "/s"},
-                    {"name": "ceiling: smtp-source -d, same size and sessions", "value": round(top, 1), "unit": "/s"},
+                    {"name": "ceiling: smtp-source -d, same size and connections", "value": round(top, 1), "unit": "/s"},
                     {"name": "ratio to the ceiling", "value": round(got["rate"] / top, 2), "unit": ""},
                     {"name": "peak memory of the PEP worker processes (sum of VmHWM)",
                      "value": round(got["peak_mb"], 1), "unit": "MB"},
