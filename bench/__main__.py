@@ -7,7 +7,7 @@ import sys
 
 from bench import machine, report
 
-WORKLOADS = ["isa_roundtrip", "tick", "audience"]
+WORKLOADS = ["isa_roundtrip", "tick", "audience", "fanout"]
 
 
 def main(argv: list[str] | None = None) -> int:

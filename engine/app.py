@@ -36,6 +36,7 @@ class App:
     recent: RecentlyEnqueued = field(default_factory=lambda: RecentlyEnqueued(60))
     _renderer: Any = None
     _transport: Any = None
+    _dkim: Any = None
 
     @property
     def claim_timeout(self) -> timedelta:
@@ -49,21 +50,45 @@ class App:
         else:
             self.actors[queue].send(row_id)
 
+    @staticmethod
+    def templates_dir_default() -> Path:
+        """The templates shipped with PEP."""
+        return TEMPLATES_DIR
+
     @property
     def renderer(self) -> Any:
         if self._renderer is None:
             from outbound.branding import Branding
             from outbound.render import Renderer
-            self._renderer = Renderer(TEMPLATES_DIR, Branding(force_name=self.settings.force_name,
-                                                              domain=self.settings.domain))
+            folder = Path(self.settings.templates_dir) if self.settings.templates_dir else TEMPLATES_DIR
+            self._renderer = Renderer(folder, Branding(force_name=self.settings.force_name,
+                                                       domain=self.settings.domain))
         return self._renderer
 
     @property
     def transport(self) -> Any:
         if self._transport is None:
             from outbound.transport.factory import transport_from_url
-            self._transport = transport_from_url(self.settings.outbound, helo=self.settings.domain)
+            from outbound.transport.ratelimit import RateLimits
+            limits = RateLimits(self.settings.outbound_rate_per_second or None,
+                                self.settings.outbound_domain_rate_per_minute or None)
+            self._transport = transport_from_url(
+                self.settings.outbound, helo=self.settings.domain, connections=self.settings.outbound_connections,
+                rate_limit=limits if limits.global_per_second or limits.per_domain_per_minute else None)
         return self._transport
+
+    @property
+    def dkim(self) -> Any:
+        """The DKIM signer when PEP_DKIM_KEY_FILE is set, else None (no signing)."""
+        if self._dkim is None and self.settings.dkim_key_file:
+            from engine.errors import InvalidInput
+            from outbound.dkim_sign import DkimError, DkimSigner
+            try:
+                key = Path(self.settings.dkim_key_file).read_bytes()
+                self._dkim = DkimSigner(self.settings.dkim_selector, self.settings.domain, key)
+            except (OSError, DkimError) as error:
+                raise InvalidInput(f"PEP_DKIM_KEY_FILE {self.settings.dkim_key_file!r}: {error}") from None
+        return self._dkim
 
     def close(self) -> None:
         if self._transport is not None:

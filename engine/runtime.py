@@ -12,6 +12,7 @@ from engine.app import App
 from engine.audit_chain import seal
 from engine.queue.sweeper import sweep
 from engine.scheduler.loop import SchedulerLoop
+from engine.services.broadcasts import wake_broadcasts
 from inbound.handlers import accepted_kinds
 from inbound.server import IntakeServer
 from inbound.smtp_intake import IntakeHandler
@@ -53,6 +54,7 @@ class Runtime:
     def sweep_once(self) -> dict[str, int]:
         counts = sweep(self.app.sessions, self.app.clock.now(), self.app.claim_timeout, self.app.enqueue,
                        recent=self.app.recent.recent)
+        counts["outbound_batch"] = wake_broadcasts(self.app)
         with self.app.sessions() as session:
             counts["audit_sealed"] = seal(session, self.app.clock.now(),
                                           timedelta(seconds=self.app.settings.audit_settle_seconds))
@@ -68,6 +70,9 @@ class Runtime:
 
     def start(self) -> "Runtime":
         check_rules_at_start(self.app)
+        # A template that does not compile, or a bad DKIM key, stops PEP now, naming the file.
+        self.app.renderer.validate()
+        self.app.dkim  # noqa: B018 - loads and checks the DKIM key now, not on the first send
         if self.want_workers:
             self.worker = dramatiq.Worker(self.app.broker, worker_threads=self.app.settings.worker_threads,
                                           worker_timeout=100)

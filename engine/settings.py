@@ -97,6 +97,22 @@ class Settings:
     def expiry_days(self) -> dict[str, int]:
         """PEP_EXPIRY_DEFAULTS as a mapping, e.g. {"wanted": 28, "document": 365}."""
         return parse_expiry_defaults(self.expiry_defaults)
+    templates_dir: str = field(default="", metadata=_doc(
+        "folder of message templates (a copy of templates/ with the force's changes); empty means PEP's own"))
+    outbound_connections: int = field(default=4, metadata=_doc(
+        "SMTP connections each PEP process keeps open to the relay (a ?connections= in PEP_OUTBOUND wins)"))
+    outbound_rate_per_second: int = field(default=0, metadata=_doc(
+        "most messages per second one process hands to the relay; 0 means no limit"))
+    outbound_domain_rate_per_minute: int = field(default=0, metadata=_doc(
+        "most messages per minute to one recipient domain, per process; 0 means no limit"))
+    delivery_batch_size: int = field(default=100, metadata=_doc(
+        "deliveries of a broadcast a worker claims in one statement and sends before claiming more"))
+    delivery_streams: int = field(default=4, metadata=_doc(
+        "batches of one broadcast worked on at once, across all worker processes and threads"))
+    dkim_key_file: str = field(default="", metadata=_doc(
+        "PEM file of the RSA key that DKIM-signs outgoing mail; empty means no signing (e.g. the relay signs)"))
+    dkim_selector: str = field(default="", metadata=_doc(
+        "DKIM selector: the key is published at SELECTOR._domainkey.<PEP_DOMAIN>"))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -203,3 +219,11 @@ def reminder_days(settings: Settings) -> tuple[int, ...]:
         if not 1 <= days <= settings.expiry_max_days:
             raise InvalidInput(f"PEP_EXPIRY_DEFAULTS: {name}={days} is beyond the policy maximum "
                                f"of {settings.expiry_max_days} days")
+    for name in ("outbound_connections", "delivery_batch_size", "delivery_streams"):
+        if getattr(settings, name) < 1:
+            raise InvalidInput(f"PEP_{name.upper()} must be at least 1")
+    for name in ("outbound_rate_per_second", "outbound_domain_rate_per_minute"):
+        if getattr(settings, name) < 0:
+            raise InvalidInput(f"PEP_{name.upper()} must be 0 (no limit) or more")
+    if bool(settings.dkim_key_file) != bool(settings.dkim_selector):
+        raise InvalidInput("PEP_DKIM_KEY_FILE and PEP_DKIM_SELECTOR are set together, or neither")

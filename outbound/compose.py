@@ -76,8 +76,14 @@ def compose(
     references: Sequence[str] = (),
     attachments: Sequence[OutAttachment] = (),
     inline_images: Sequence[InlineImage] = (),
+    boundary: str | None = None,
 ) -> bytes:
-    """The message as CRLF bytes: text and HTML alternatives, inline images, attachments."""
+    """The message as CRLF bytes: text and HTML alternatives, inline images, attachments.
+
+    ``boundary`` fixes the MIME boundaries (``=_…_=`` form, safe because quoted-printable and
+    base64 never produce ``=_``), so the same values always give the same bytes; unset, the
+    library picks random ones.
+    """
     try:
         message = _headers(
             rendered.subject, from_addr, from_name, to_addr, to_name, message_id, date, reply_to,
@@ -95,6 +101,8 @@ def compose(
         _add_attachment(message, attachment)
     for part in message.iter_parts():
         _drop_inner_mime_version(part)
+    if boundary is not None:
+        _fix_boundaries(message, boundary)
     return message.as_bytes(policy=policy.SMTP)
 
 
@@ -182,6 +190,13 @@ def _drop_inner_mime_version(part: MIMEPart) -> None:
     del part["MIME-Version"]
     for inner in part.iter_parts():
         _drop_inner_mime_version(inner)
+
+
+def _fix_boundaries(message: EmailMessage, boundary: str) -> None:
+    if not re.fullmatch(r"=_[A-Za-z0-9.-]{1,40}_=", boundary):
+        raise ComposeError(f"boundary must look like =_LETTERS_=, not {boundary!r}")
+    for depth, part in enumerate(p for p in message.walk() if p.is_multipart()):
+        part.set_boundary(f"{boundary[:-2]}.{depth}_=")
 
 
 def _add_attachment(message: EmailMessage, attachment: OutAttachment) -> None:

@@ -14,8 +14,10 @@ from engine.queue.wakeups import wake_after_commit
 from engine.services.audit import record
 from engine.services.bounces import classify_refusal, record_bounce
 from engine.services.outbox import OUTBOUND_QUEUE, base_context
+from engine.services.recipients import refusals
 from outbound.attachments import resolve_attachments, resolve_inline_images
 from outbound.compose import compose, make_message_id
+from outbound.transport.base import SendResult
 
 log = logging.getLogger(__name__)
 VERP_VALID = timedelta(days=30)
@@ -23,7 +25,12 @@ VERP_VALID = timedelta(days=30)
 
 def bounce_address(app: App, delivery: Delivery) -> str:
     """The VERP envelope sender: a bounce names the delivery it is about."""
-    token = app.env.signer.encode("bounce", delivery.id, app.clock.now() + VERP_VALID)
+    return verp_address(app, delivery.id)
+
+
+def verp_address(app: App, delivery_id: int) -> str:
+    """`bounces+TOKEN@domain` for the delivery with this id."""
+    token = app.env.signer.encode("bounce", delivery_id, app.clock.now() + VERP_VALID)
     return app.env.address(f"bounces+{token}")
 
 
@@ -41,6 +48,10 @@ def deliver(app: App, delivery_id: int) -> None:
     with app.sessions() as session:
         delivery = session.get(Delivery, delivery_id)
         assert delivery is not None
+        refusal = refused(session, delivery)
+        if refusal is not None:
+            _finish(app, session, delivery, "failed", f"not sent: {refusal}")
+            return
         try:
             data, envelope_from = _build(app, session, delivery)
         except Exception as exc:  # noqa: BLE001 - a template or data error is permanent: fail, don't loop
@@ -48,25 +59,38 @@ def deliver(app: App, delivery_id: int) -> None:
             _finish(app, session, delivery, "failed", f"could not build the message: {exc}")
             return
         result = app.transport.send(envelope_from, delivery.to_addr, data)
-        if result.accepted:
-            delivery.sent_at = app.clock.now()
-            _finish(app, session, delivery, "sent", None)
-        elif result.temporary and app.clock.now() - delivery.created_at < timedelta(
-                hours=app.settings.delivery_lifetime_hours):
-            delivery.status = "queued"
-            delivery.claimed_at = None
-            delivery.last_error = f"{result.code or ''} {result.detail}".strip()[:2000]
-            delay = backoff(delivery.attempts, app.settings.retry_base_seconds)
-            delivery.next_attempt_at = app.clock.now() + delay
-            wake_after_commit(session, OUTBOUND_QUEUE, delivery.id, int(delay.total_seconds() * 1000))
-            session.commit()
-        else:
-            detail = f"{result.code or ''} {result.detail}".strip()
-            if result.permanent:
-                status, policy = classify_refusal(result.code, result.detail)
-                record_bounce(session, app.env, delivery.to_addr, hard=True, policy=policy, status=status,
-                              diagnostic=detail, delivery_id=delivery.id)
-            _finish(app, session, delivery, "failed", detail)
+        record_outcome(app, session, delivery, result)
+
+
+def record_outcome(app: App, session: Session, delivery: Delivery, result: SendResult) -> None:
+    """Sent; queued again with back-off (temporary failure within the lifetime); or failed for good."""
+    if result.accepted:
+        delivery.sent_at = app.clock.now()
+        _finish(app, session, delivery, "sent", None)
+    elif result.temporary and app.clock.now() - delivery.created_at < timedelta(
+            hours=app.settings.delivery_lifetime_hours):
+        delivery.status = "queued"
+        delivery.claimed_at = None
+        delivery.last_error = f"{result.code or ''} {result.detail}".strip()[:2000]
+        wait = max(backoff(delivery.attempts, app.settings.retry_base_seconds),
+                   timedelta(seconds=result.retry_after or 0))
+        delivery.next_attempt_at = app.clock.now() + wait
+        wake_after_commit(session, OUTBOUND_QUEUE, delivery.id, int(wait.total_seconds() * 1000))
+        session.commit()
+    else:
+        detail = f"{result.code or ''} {result.detail}".strip()
+        if result.permanent:
+            status, policy = classify_refusal(result.code, result.detail)
+            record_bounce(session, app.env, delivery.to_addr, hard=True, policy=policy, status=status,
+                          diagnostic=detail, delivery_id=delivery.id)
+        _finish(app, session, delivery, "failed", detail)
+
+
+def refused(session: Session, delivery: Delivery) -> str | None:
+    """Why this delivery must not be sent now (suppressed address, a person who left), or None."""
+    if delivery.person_id is None:
+        return None
+    return refusals(session, [delivery.person_id], bulk=delivery.broadcast_id is not None).get(delivery.person_id)
 
 
 def message_context(app: App, session: Session, delivery: Delivery) -> tuple[dict[str, Any], list[Any], bool]:
@@ -83,30 +107,53 @@ def message_context(app: App, session: Session, delivery: Delivery) -> tuple[dic
     return context, broadcast.attachments, broadcast.bulk
 
 
+def compose_options(app: App, kind: str, bulk: bool, broadcast_id: int | None) -> dict[str, Any]:
+    """What every message of a kind shares: sender, automatic and bulk marks, list headers, MIME boundary."""
+    options: dict[str, Any] = {"from_addr": app.settings.from_address, "from_name": app.settings.force_name,
+                               "auto_submitted": True, "bulk": bulk}
+    if bulk:
+        options["list_id"] = f"{kind}.{app.settings.domain}"
+        options["list_unsubscribe"] = f"mailto:{app.env.address('help')}?subject=UNSUBSCRIBE"
+    if broadcast_id is not None:
+        # Fixed per broadcast, so the composed-once fast path and this slow path give the same bytes.
+        options["boundary"] = f"=_pep.b{broadcast_id}_="
+    return options
+
+
+def delivery_message_id(app: App, delivery: Delivery) -> str:
+    """The delivery's Message-ID, stable across retries."""
+    return delivery.message_id or make_message_id(
+        app.settings.domain, f"d{delivery.id}.{int(delivery.created_at.timestamp())}")
+
+
 def _build(app: App, session: Session, delivery: Delivery) -> tuple[bytes, str]:
     context, attachments, bulk = message_context(app, session, delivery)
     rendered = app.renderer.render(delivery.kind, context)
-    delivery.message_id = delivery.message_id or make_message_id(
-        app.settings.domain, f"d{delivery.id}.{int(delivery.created_at.timestamp())}")
+    delivery.message_id = delivery_message_id(app, delivery)
     envelope_from = bounce_address(app, delivery)
-    data = compose(rendered, from_addr=app.settings.from_address, from_name=app.settings.force_name,
-                   to_addr=delivery.to_addr, to_name=context.get("recipient_name"),
-                   message_id=delivery.message_id, date=app.clock.now(),
-                   reply_to=delivery.reply_token or _broadcast_reply(app, delivery, context),
-                   return_path=envelope_from, auto_submitted=True, bulk=bulk, in_reply_to=delivery.in_reply_to,
+    data = compose(rendered, to_addr=delivery.to_addr, to_name=context.get("recipient_name"),
+                   message_id=delivery.message_id, date=app.clock.now().replace(microsecond=0),
+                   reply_to=delivery.reply_token or broadcast_reply(app, delivery.id, context),
+                   return_path=envelope_from, in_reply_to=delivery.in_reply_to,
                    attachments=resolve_attachments(session, attachments),
-                   inline_images=resolve_inline_images(session, attachments))
-    return data, envelope_from
+                   inline_images=resolve_inline_images(session, attachments),
+                   **compose_options(app, delivery.kind, bulk, delivery.broadcast_id))
+    return sign(app, data), envelope_from
 
 
-def _broadcast_reply(app: App, delivery: Delivery, context: dict[str, Any]) -> str | None:
+def broadcast_reply(app: App, delivery_id: int, context: dict[str, Any]) -> str | None:
     """A broadcast asking for replies (`_reply`: purpose and until) gets a reply address naming this delivery,
     signed like a VERP address, so no token row is written per recipient."""
     wanted = context.get("_reply")
     if not wanted:
         return None
-    token = app.env.signer.encode(wanted["purpose"], delivery.id, datetime.fromisoformat(wanted["until"]))
+    token = app.env.signer.encode(wanted["purpose"], delivery_id, datetime.fromisoformat(wanted["until"]))
     return app.env.address(f"reply+{token}")
+
+
+def sign(app: App, data: bytes) -> bytes:
+    """DKIM-signed when a key is configured."""
+    return app.dkim.sign(data) if app.dkim is not None else data
 
 
 def _finish(app: App, session: Session, delivery: Delivery, status: str, error: str | None) -> None:

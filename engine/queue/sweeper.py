@@ -10,21 +10,25 @@ from sqlalchemy.orm import Session
 from engine.db import SessionFactory
 from engine.models import Delivery, InboundMessage
 
-# (queue name, model, statuses that are waiting, status while claimed)
+# (queue name, model, statuses that are waiting, status while claimed); deliveries of a
+# broadcast are swept per broadcast (engine/queue/claim_batch.py), not one by one.
 SWEPT: tuple[tuple[str, Any, tuple[str, ...], str], ...] = (
     ("inbound", InboundMessage, ("received", "retry"), "processing"),
     ("outbound", Delivery, ("queued",), "sending"),
 )
+ONLY = {"outbound": Delivery.broadcast_id.is_(None)}
 
 
 def due_ids(session: Session, model: Any, waiting: tuple[str, ...], working: str, now: datetime,
-            stale_after: timedelta, limit: int) -> list[int]:
+            stale_after: timedelta, limit: int, only: Any = None) -> list[int]:
     """Rows that are due, and rows whose worker must have died holding them."""
     stale = now - stale_after
     query = (select(model.id)
              .where(or_(and_(model.status.in_(waiting), model.next_attempt_at <= now),
                         and_(model.status == working, model.claimed_at < stale)))
              .order_by(model.id).limit(limit))
+    if only is not None:
+        query = query.where(only)
     return list(session.scalars(query))
 
 
@@ -38,7 +42,7 @@ def sweep(factory: SessionFactory, now: datetime, stale_after: timedelta, enqueu
     counts = {}
     with factory() as session:
         for queue, model, waiting, working in SWEPT:
-            ids = [i for i in due_ids(session, model, waiting, working, now, stale_after, limit)
+            ids = [i for i in due_ids(session, model, waiting, working, now, stale_after, limit, ONLY.get(queue))
                    if not recent(queue, i)]
             for row_id in ids:
                 enqueue(queue, row_id)

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from engine.env import Env
 from engine.models import Broadcast, Delivery, Person
+from engine.queue.actors import BROADCAST_QUEUE
 from engine.queue.wakeups import wake_after_commit
-from engine.services.outbox import OUTBOUND_QUEUE
 
 
 def fan_out(session: Session, env: Env, kind: str, context: dict[str, Any], recipients: Select[Any], *,
@@ -32,6 +32,7 @@ def fan_out(session: Session, env: Env, kind: str, context: dict[str, Any], reci
     session.execute(insert(Delivery).from_select(
         ["kind", "person_id", "to_addr", "context", "broadcast_id", "publication_id", "status", "attempts",
          "next_attempt_at", "created_at"], people))
-    for delivery_id in session.scalars(select(Delivery.id).where(Delivery.broadcast_id == broadcast.id)):
-        wake_after_commit(session, OUTBOUND_QUEUE, delivery_id)
+    # Workers take the deliveries in batches; one wake-up per stream, not one per recipient.
+    for _stream in range(env.settings.delivery_streams):
+        wake_after_commit(session, BROADCAST_QUEUE, broadcast.id)
     return broadcast

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from outbound.transport.base import Transport
 from outbound.transport.maildir import MaildirTransport
+from outbound.transport.ratelimit import RateLimits
 from outbound.transport.settings import Security
 from outbound.transport.smtp import SmtpTransport
 
@@ -33,13 +34,15 @@ _FLOAT_OPTIONS = ("timeout", "idle_timeout")
 _EXAMPLES = "maildir:PATH, smtp://user:pass@host:587, smtps://host:465 or smtp+plain://host:25"
 
 
-def transport_from_url(url: str, *, helo: str) -> Transport:
+def transport_from_url(url: str, *, helo: str, connections: int | None = None,
+                       rate_limit: RateLimits | None = None) -> Transport:
     """A Transport for ``url``; raise ValueError with a one-line reason if it is not usable.
 
     ``maildir:PATH`` (relative to the working directory or absolute);
     ``smtp://[user:pass@]host[:port]`` (STARTTLS when offered, port 587);
     ``smtps://…`` (implicit TLS, port 465); ``smtp+plain://host[:port]`` (no TLS, port 25).
-    SMTP URLs take ``?connections=N&timeout=S&idle_timeout=S&messages_per_connection=N``.
+    SMTP URLs take ``?connections=N&timeout=S&idle_timeout=S&messages_per_connection=N``;
+    ``connections`` and ``rate_limit`` are the defaults from settings (the URL's option wins).
     """
     scheme, _colon, rest = url.partition(":")
     scheme = scheme.lower()
@@ -50,7 +53,7 @@ def transport_from_url(url: str, *, helo: str) -> Transport:
         except OSError as error:
             raise ValueError(f"outbound URL {url!r}: cannot create the Maildir: {error.strerror or error}") from None
     if scheme in _SCHEMES:
-        return _smtp_from_url(url, scheme, helo)
+        return _smtp_from_url(url, scheme, helo, connections, rate_limit)
     raise ValueError(f"outbound URL {_redacted(url)!r} is not one of {_EXAMPLES}")
 
 
@@ -66,7 +69,8 @@ def _maildir_path(url: str, rest: str) -> Path:
     return Path(path)
 
 
-def _smtp_from_url(url: str, scheme: str, helo: str) -> SmtpTransport:
+def _smtp_from_url(url: str, scheme: str, helo: str, connections: int | None,
+                   rate_limit: RateLimits | None) -> SmtpTransport:
     shown = _redacted(url)
     try:
         parts = urlsplit(url)
@@ -86,6 +90,8 @@ def _smtp_from_url(url: str, scheme: str, helo: str) -> SmtpTransport:
     if (username is None) != (password is None):
         raise ValueError(f"outbound URL {shown!r} must give both user and password, or neither")
     options = _options(parts.query, shown)
+    if connections is not None:
+        options.setdefault("connections", connections)
     try:
         return SmtpTransport(
             parts.hostname,
@@ -94,6 +100,7 @@ def _smtp_from_url(url: str, scheme: str, helo: str) -> SmtpTransport:
             security=security,
             username=username,
             password=password,
+            rate_limit=rate_limit,
             **options,
         )
     except ValueError as error:
