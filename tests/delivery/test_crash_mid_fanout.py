@@ -91,7 +91,7 @@ def test_sigkill_mid_fanout_then_restart_sends_every_delivery(tmp_path: Path, sm
         audited = Counter(session.scalars(select(AuditEvent.object_id).where(AuditEvent.action == "delivery.sent")))
         expected = set(session.scalars(select(Delivery.message_id).where(Delivery.broadcast_id == broadcast)))
     app.close()
-    assert all(audited[i] == 1 for i in ids) and len(audited) == RECIPIENTS
+    assert all(audited[i] == 1 for i in ids) and len(audited) == RECIPIENTS, (len(audited), [(i, audited[i]) for i in ids if audited[i] != 1][:5])
     # And every message arrived, with no more duplicates than messages were in flight at the kill
     time.sleep(0.5)
     arrived = Counter(MESSAGE_ID.search(m.data)[1].decode() for m in smtp_sink.messages)  # type: ignore[index]
