@@ -15,10 +15,13 @@ from engine.models.publication import Publication
 from engine.models.report import Report
 from engine.models.subject import Subject
 from engine.models.team import Team
+from engine.models.exclusion import Exclusion, ExclusionApproval
+from engine.models.match_decision import MatchDecision
 from engine.models.token import ReplyToken
 
 __all__ = [
     "Area", "AuditEvent", "Base", "Broadcast", "Delivery", "InboundMessage", "IsaConfirmation", "IsaVersion",
     "NotificationLog", "Partnership", "PartnershipType", "Person", "Publication", "Report", "ReplyToken",
     "Role", "StoredFile", "Subject", "Team",
+    "Exclusion", "ExclusionApproval", "MatchDecision",
 ]
