@@ -25,6 +25,7 @@ PURPOSE_CODES: dict[str, str] = {
     "review": "v",
     "bounce": "b",
     "help": "h",
+    "exclusion": "x",
 }
 _CODE_PURPOSES = {code: purpose for purpose, code in PURPOSE_CODES.items()}
 _MAC_CHARS = 20

@@ -5,6 +5,7 @@ from typing import Callable
 
 from inbound.errors import NoHandler
 from inbound.handlers.bounce_report import handle_bounce
+from inbound.handlers.exclusion_reply import handle_exclusion_reply
 from inbound.handlers.isa_reply import handle_isa_reply
 from inbound.work import Work
 
@@ -13,6 +14,7 @@ Handler = Callable[[Work], str]
 HANDLERS: dict[str, Handler] = {
     "reply:isa": handle_isa_reply,
     "bounces": handle_bounce,
+    "reply:exclusion": handle_exclusion_reply,
 }
 
 

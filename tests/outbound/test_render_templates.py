@@ -16,8 +16,12 @@ KINDS = [
     "any.reply.refused",
     "any.reply.unclear",
     "any.sender.unregistered",
+    "board.exclusion.proposal",
     "chair.isa.invitation",
     "chair.isa.welcome",
+    "member.exclusion.lifted",
+    "member.exclusion.notice",
+    "police.dataview.report",
 ]
 
 
