@@ -188,12 +188,18 @@ def generate(records: int, partnerships: int, duplicate_share: float = 0.3, seed
         out.append(SyntheticRecord(partnership, f"P{partnership}-{counters[partnership]}", name, aliases, born,
                                    person.id))
 
+    holders: list[set[int]] = [{partnership} for partnership in home]
     for person, partnership in zip(people, home):
         add(person, partnership, True)
-    for _ in range(records - unique):
+    added = 0
+    while added < records - unique:
         pid = rng.randrange(unique)
-        other = rng.randrange(partnerships - 1)
-        add(people[pid], other if other < home[pid] else other + 1, False)
+        other = rng.randrange(partnerships)
+        if other in holders[pid]:
+            continue  # a duplicate is always another partnership's record of the person
+        holders[pid].add(other)
+        add(people[pid], other, False)
+        added += 1
     rng.shuffle(out)
     return out
 
