@@ -8,6 +8,7 @@ import sys
 from bench import machine, report
 
 WORKLOADS = ["isa_roundtrip"]
+WORKLOADS += ["resolution"]
 
 
 def main(argv: list[str] | None = None) -> int:
