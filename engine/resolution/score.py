@@ -15,7 +15,7 @@ NAME_WEIGHT = 0.7
 # Without a date of birth on both sides it tips only an identical name carried by very few records.
 RARE_NAME_RECORDS = 12
 RARE_NAME_POINTS = 6.0
-RARE_NAME_MIN_SIMILARITY = 95.0
+RARE_NAME_MIN_SIMILARITY = 90.0
 UNKNOWN_BIRTH_RARE_RECORDS = 3
 
 
