@@ -109,5 +109,8 @@ def run_decision(args: argparse.Namespace) -> int:
         _row, score, reasons = decide(session, app.env, a, b, words[0], _actor(args), args.purpose or "")
         names = (a.name, b.name)
     verb = "the same person" if words[0] == "link" else "different people"
-    print(f"recorded: {names[0]} and {names[1]} are {verb} (their score was {score:.1f}: {'; '.join(reasons[:2])})")
+    # explain_pair scores the pair alone: the dataview may add a little for a name that is rare
+    # among all the records, so its figure can be slightly higher
+    print(f"recorded: {names[0]} and {names[1]} are {verb} (the pair alone scores {score:.1f}: "
+          f"{'; '.join(reasons[:2])})")
     return 0
