@@ -113,6 +113,24 @@ class Settings:
         "PEM file of the RSA key that DKIM-signs outgoing mail; empty means no signing (e.g. the relay signs)"))
     dkim_selector: str = field(default="", metadata=_doc(
         "DKIM selector: the key is published at SELECTOR._domainkey.<PEP_DOMAIN>"))
+    exclusion_default_months: int = field(default=12, metadata=_doc(
+        "length of an exclusion when the chair's EXCLUDE names no number of months"))
+    exclusion_quorum: int = field(default=2, metadata=_doc(
+        "board approvals (the proposer's included) that put an exclusion in force; capped at the board's size"))
+    exclusion_warning_months: int = field(default=0, metadata=_doc(
+        "when above 0, a subject's first exclusion in a partnership is a warning lasting this many months"))
+    exclusion_appeal_after_months: int = field(default=6, metadata=_doc(
+        "incident-free months after which an excluded person may appeal"))
+    exclusion_extend_months: int = field(default=3, metadata=_doc(
+        "months added to an exclusion when a new incident names the subject (0: never extended)"))
+    exclusion_proposal_days: int = field(default=14, metadata=_doc(
+        "days the board has to approve an exclusion proposal before it lapses"))
+    partnership_subject_months: int = field(default=12, metadata=_doc(
+        "how long a partnership's own subject record is kept before it expires"))
+    match_link_score: int = field(default=88, metadata=_doc(
+        "dataview: a score (0-100) at or above which two records are linked as one person automatically"))
+    match_possible_score: int = field(default=72, metadata=_doc(
+        "dataview: a score at or above which (and below the link score) a pair is shown as a possible match"))
 
     @property
     def tz(self) -> ZoneInfo:

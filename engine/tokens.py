@@ -26,6 +26,7 @@ PURPOSE_CODES: dict[str, str] = {
     "bounce": "b",
     "help": "h",
     "withdraw": "w",
+    "exclusion": "x",
 }
 _CODE_PURPOSES = {code: purpose for purpose, code in PURPOSE_CODES.items()}
 _MAC_CHARS = 20

@@ -17,6 +17,8 @@ from engine.models.publication import Publication
 from engine.models.report import Report
 from engine.models.subject import Subject
 from engine.models.team import Team
+from engine.models.exclusion import Exclusion, ExclusionApproval
+from engine.models.match_decision import MatchDecision
 from engine.models.token import ReplyToken
 from engine.models.reference_counter import ReferenceCounter
 
@@ -26,5 +28,6 @@ __all__ = [
     "Role", "StoredFile", "Subject", "Team",
     "ChairHandover",
     "ReferenceCounter",
+    "Exclusion", "ExclusionApproval", "MatchDecision",
 ]
 __all__ += ["BounceEvent"]

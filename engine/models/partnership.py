@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models.base import Base
@@ -21,5 +21,6 @@ class Partnership(Base):
     status: Mapped[str] = mapped_column(String(20), default="invited", index=True)
     disc_enabled: Mapped[bool] = mapped_column(default=False)
     authoring_agreed: Mapped[bool] = mapped_column(default=False)
+    shares_with_police: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime]
     status_changed_at: Mapped[datetime]

@@ -28,5 +28,6 @@ class Report(Base):
     status: Mapped[str] = mapped_column(String(20), default="open")
     routing: Mapped[dict[str, Any]] = mapped_column(default=dict)
     inbound_message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"), index=True)
     created_at: Mapped[datetime]
     publication_id: Mapped[int | None] = mapped_column(ForeignKey("publications.id"), index=True)

@@ -26,6 +26,8 @@ class Subject(Base):
     date_of_birth: Mapped[date | None]
     description: Mapped[str] = mapped_column(Text, default="")
     last_seen: Mapped[date | None]
+    age_from: Mapped[int | None]
+    age_to: Mapped[int | None]
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     expires_at: Mapped[datetime | None]
     review_at: Mapped[datetime | None]

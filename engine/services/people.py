@@ -10,9 +10,9 @@ from engine.errors import Conflict, InvalidInput, NotFound
 from engine.models import Area, Partnership, Person, Role
 from engine.services.audit import record
 
-ROLES = ("admin", "coordinator", "officer", "chair", "member")
+ROLES = ("admin", "coordinator", "officer", "chair", "member", "board")
 AREA_ROLES = frozenset({"coordinator", "officer"})
-PARTNERSHIP_ROLES = frozenset({"chair", "member"})
+PARTNERSHIP_ROLES = frozenset({"chair", "member", "board"})
 
 
 def find_person(session: Session, email: str) -> Person | None:

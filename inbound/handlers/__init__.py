@@ -6,6 +6,7 @@ from typing import Callable
 from inbound.errors import NoHandler
 from inbound.handlers.bounce_report import handle_bounce
 from inbound.handlers.help_request import handle_help
+from inbound.handlers.exclusion_reply import handle_exclusion_reply
 from inbound.handlers.isa_reply import handle_isa_reply
 from inbound.handlers.admin_mail import handle_admin_mail
 from inbound.handlers.command_reply import handle_command_reply
@@ -28,6 +29,7 @@ HANDLERS: dict[str, Handler] = {
     "reply:draft": handle_draft_reply,
     "reply:withdraw": handle_withdraw_reply,
     "reply:alert": handle_alert_reply,
+    "reply:exclusion": handle_exclusion_reply,
 }
 
 

@@ -16,6 +16,7 @@ KINDS = [
     "any.reply.refused",
     "any.reply.unclear",
     "any.sender.unregistered",
+    "board.exclusion.proposal",
     "chair.isa.invitation",
     "chair.isa.welcome",
     "contact.bounce.suppressed",
@@ -36,6 +37,9 @@ KINDS = [
     "police.publication.outcome",
     "police.publication.preview",
     "police.publication.sent",
+    "member.exclusion.lifted",
+    "member.exclusion.notice",
+    "police.dataview.report",
 ]
 
 
