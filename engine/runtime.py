@@ -4,15 +4,19 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
 
 import dramatiq
 
 from engine.app import App
 from engine.queue.sweeper import sweep
+from inbound.group_commit import GroupCommitter
 from inbound.handlers import accepted_kinds
+from inbound.imap_poll import ImapPoller
+from inbound.imap_url import parse_imap_url
 from inbound.server import IntakeServer
 from inbound.smtp_intake import IntakeHandler
-from inbound.store import store_and_commit
+from inbound.tls import server_tls_context
 
 log = logging.getLogger(__name__)
 
@@ -23,19 +27,31 @@ def split_listen(value: str) -> tuple[str, int]:
 
 
 class Runtime:
-    """What `pep serve` (all parts), `pep smtpd` (intake) and `pep worker` (workers) run."""
+    """What `pep serve` (all parts), `pep smtpd|lmtpd|imap` (one intake) and `pep worker` (workers) run."""
 
-    def __init__(self, app: App, intake: bool = True, workers: bool = True, sweeper: bool = True) -> None:
+    def __init__(self, app: App, intake: bool = True, workers: bool = True, sweeper: bool = True,
+                 lmtp: bool = False, imap: bool | None = None) -> None:
         self.app = app
         self.want_intake, self.want_workers, self.want_sweeper = intake, workers, sweeper
+        self.want_lmtp = lmtp
+        # IMAP runs wherever SMTP intake runs when a mailbox is configured (`pep serve`), or on its own.
+        want_imap = bool(app.settings.imap_url) and (intake if imap is None else imap)
+        self.imap_target = parse_imap_url(app.settings.imap_url or "") if want_imap else None
         self.intake: IntakeServer | None = None
+        self.lmtp: IntakeServer | None = None
+        self.imap: ImapPoller | None = None
+        self._imap_thread: threading.Thread | None = None
+        self._committer: GroupCommitter | None = None
         self.worker: dramatiq.Worker | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._stop = threading.Event()
         self._sweeper: threading.Thread | None = None
 
-    def _store(self, raw: bytes, mail_from: str, recipients: list[str]) -> list[int]:
-        return store_and_commit(self.app.sessions, raw, mail_from, recipients, "smtp", self.app.clock.now())
+    def _storer(self, source: str) -> Callable[[bytes, str, list[str]], list[int]]:
+        def store(raw: bytes, mail_from: str, recipients: list[str]) -> list[int]:
+            assert self._committer is not None
+            return self._committer.store(raw, mail_from, recipients, source, self.app.clock.now())
+        return store
 
     def sweep_once(self) -> dict[str, int]:
         return sweep(self.app.sessions, self.app.clock.now(), self.app.claim_timeout, self.app.enqueue)
@@ -56,12 +72,32 @@ class Runtime:
             self.sweep_once()
             self._sweeper = threading.Thread(target=self._sweep_loop, name="sweeper", daemon=True)
             self._sweeper.start()
+        settings = self.app.settings
+        if self.want_intake or self.want_lmtp:
+            self._committer = GroupCommitter(self.app.sessions).start()
+            self._executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="intake-store")
         if self.want_intake:
-            self._executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="intake-store")
-            handler = IntakeHandler(self.app.settings.domain, accepted_kinds(), self._store, self._executor)
-            host, port = split_listen(self.app.settings.smtp_listen)
-            self.intake = IntakeServer(handler, host, port, self.app.settings.max_message_bytes,
-                                       hostname=self.app.settings.domain).start()
+            assert self._executor is not None
+            handler = IntakeHandler(settings.domain, accepted_kinds(), self._storer("smtp"), self._executor)
+            host, port = split_listen(settings.smtp_listen)
+            self.intake = IntakeServer(handler, host, port, settings.max_message_bytes, hostname=settings.domain,
+                                       tls_context=server_tls_context(settings.tls_cert, settings.tls_key)).start()
+        if self.want_lmtp:
+            assert self._executor is not None
+            handler = IntakeHandler(settings.domain, accepted_kinds(), self._storer("lmtp"), self._executor)
+            if "/" in settings.lmtp_listen:
+                self.lmtp = IntakeServer(handler, "", 0, settings.max_message_bytes, hostname=settings.domain,
+                                         lmtp=True, unix_path=settings.lmtp_listen).start()
+            else:
+                host, port = split_listen(settings.lmtp_listen)
+                self.lmtp = IntakeServer(handler, host, port, settings.max_message_bytes,
+                                         hostname=settings.domain, lmtp=True).start()
+        if self.imap_target is not None:
+            self.imap = ImapPoller(self.imap_target, self.app.sessions, self.app.clock,
+                                   settings.domain, settings.imap_processed_folder, settings.imap_poll_seconds)
+            self._imap_thread = threading.Thread(target=self.imap.run, args=(self._stop,), name="imap",
+                                                 daemon=True)
+            self._imap_thread.start()
         return self
 
     def stop(self) -> None:
@@ -69,8 +105,14 @@ class Runtime:
         self._stop.set()
         if self.intake is not None:
             self.intake.stop()
+        if self.lmtp is not None:
+            self.lmtp.stop()
+        if self._imap_thread is not None:
+            self._imap_thread.join(35)
         if self._executor is not None:
             self._executor.shutdown(wait=True)
+        if self._committer is not None:
+            self._committer.stop()
         if self.worker is not None:
             self.worker.stop(timeout=30_000)
         if self._sweeper is not None:

@@ -61,6 +61,14 @@ class Settings:
         "how long a temporarily failing delivery is retried before it fails"))
     sender_address: str = field(default="", metadata=_doc(
         "From address of PEP's messages; empty means noreply@<domain>"))
+    tls_cert: str | None = field(default=None, metadata=_doc(
+        "PEM certificate chain for STARTTLS on the SMTP intake; unset means no STARTTLS"))
+    tls_key: str | None = field(default=None, metadata=_doc(
+        "PEM private key of PEP_TLS_CERT"))
+    imap_processed_folder: str = field(default="PEP/Processed", metadata=_doc(
+        "IMAP folder that stored messages are moved to (created if missing); never deleted"))
+    imap_poll_seconds: int = field(default=60, metadata=_doc(
+        "longest wait between IMAP checks (IDLE wakes PEP sooner when the server supports it)"))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -131,3 +139,5 @@ def _validate(settings: Settings) -> None:
         raise InvalidInput("PEP_MAX_MESSAGE_BYTES must be at least 1024")
     if not settings.domain or "@" in settings.domain:
         raise InvalidInput(f"PEP_DOMAIN {settings.domain!r} is not a mail domain")
+    if bool(settings.tls_cert) != bool(settings.tls_key):
+        raise InvalidInput("PEP_TLS_CERT and PEP_TLS_KEY must be set together")

@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from inbound import smtp_codes
 from inbound.addresses import classify_recipient
+from inbound.lmtp import PerRecipientLMTP
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +19,7 @@ class IntakeHandler:
     """Validates recipients against PEP's addresses and hands accepted messages to `store`.
 
     `store` blocks (it commits to the database), so it runs in `executor`, never in the event loop.
+    Over LMTP each recipient is stored on its own and gets its own reply (RFC 2033).
     """
 
     def __init__(self, domain: str, accepted_kinds: frozenset[str], store: Store, executor: Executor,
@@ -45,11 +47,17 @@ class IntakeHandler:
         raw = envelope.original_content or envelope.content or b""
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
+        mail_from = envelope.mail_from or ""
+        if isinstance(server, PerRecipientLMTP):
+            replies = await asyncio.gather(*(self._store(raw, mail_from, [rcpt]) for rcpt in envelope.rcpt_tos))
+            return "\r\n".join(replies)
+        return await self._store(raw, mail_from, list(envelope.rcpt_tos))
+
+    async def _store(self, raw: bytes, mail_from: str, recipients: list[str]) -> str:
         loop = asyncio.get_running_loop()
         try:
-            await loop.run_in_executor(self.executor, self.store, raw, envelope.mail_from or "",
-                                       list(envelope.rcpt_tos))
+            await loop.run_in_executor(self.executor, self.store, raw, mail_from, recipients)
         except Exception:  # noqa: BLE001 - whatever failed, the message is not stored: the sender must retry
-            log.exception("could not store a message from %s", envelope.mail_from)
+            log.exception("could not store a message from %s", mail_from)
             return smtp_codes.TRY_AGAIN_LATER
         return smtp_codes.OK

@@ -6,6 +6,7 @@ from engine.models.base import Base
 from engine.models.broadcast import Broadcast
 from engine.models.delivery import Delivery
 from engine.models.inbound_message import InboundMessage
+from engine.models.imap_cursor import ImapCursor
 from engine.models.isa import IsaConfirmation, IsaVersion
 from engine.models.notification import NotificationLog
 from engine.models.partnership import Partnership
@@ -21,4 +22,5 @@ __all__ = [
     "Area", "AuditEvent", "Base", "Broadcast", "Delivery", "InboundMessage", "IsaConfirmation", "IsaVersion",
     "NotificationLog", "Partnership", "PartnershipType", "Person", "Publication", "Report", "ReplyToken",
     "Role", "StoredFile", "Subject", "Team",
+    "ImapCursor",
 ]
