@@ -158,8 +158,13 @@ class ImapPoller:
         try:
             deadline = time.monotonic() + self.poll_seconds
             while not stop.is_set() and time.monotonic() < deadline:
+                asked = time.monotonic()
                 if client.idle_check(timeout=1):
                     return
+                # imapclient hides end-of-file during IDLE: it returns no responses at once instead
+                # of after the timeout. Treat that as the server gone, so the poller reconnects.
+                if time.monotonic() - asked < 0.5:
+                    raise ConnectionError("the IMAP server closed the connection during IDLE")
         finally:
             client.idle_done()
 
