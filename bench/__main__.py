@@ -7,7 +7,7 @@ import sys
 
 from bench import machine, report
 
-WORKLOADS = ["isa_roundtrip"]
+WORKLOADS = ["isa_roundtrip", "intake", "processing"]
 
 
 def main(argv: list[str] | None = None) -> int:

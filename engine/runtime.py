@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Callable
 
 import dramatiq
@@ -43,15 +43,14 @@ class Runtime:
         self._imap_thread: threading.Thread | None = None
         self._committer: GroupCommitter | None = None
         self.worker: dramatiq.Worker | None = None
-        self._executor: ThreadPoolExecutor | None = None
         self._stop = threading.Event()
         self._sweeper: threading.Thread | None = None
 
-    def _storer(self, source: str) -> Callable[[bytes, str, list[str]], list[int]]:
-        def store(raw: bytes, mail_from: str, recipients: list[str]) -> list[int]:
+    def _submitter(self, source: str) -> Callable[[bytes, str, list[str]], Future[list[int]]]:
+        def submit(raw: bytes, mail_from: str, recipients: list[str]) -> Future[list[int]]:
             assert self._committer is not None
-            return self._committer.store(raw, mail_from, recipients, source, self.app.clock.now())
-        return store
+            return self._committer.submit(raw, mail_from, recipients, source, self.app.clock.now())
+        return submit
 
     def sweep_once(self) -> dict[str, int]:
         return sweep(self.app.sessions, self.app.clock.now(), self.app.claim_timeout, self.app.enqueue)
@@ -74,17 +73,17 @@ class Runtime:
             self._sweeper.start()
         settings = self.app.settings
         if self.want_intake or self.want_lmtp:
-            self._committer = GroupCommitter(self.app.sessions).start()
-            self._executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="intake-store")
+            # Without workers here and without a shared broker, a wake-up would reach no one: the
+            # sweeper of the process that runs workers finds the rows instead.
+            wake = self.app.enqueue if self.want_workers or settings.broker_url else None
+            self._committer = GroupCommitter(self.app.sessions, wake).start()
         if self.want_intake:
-            assert self._executor is not None
-            handler = IntakeHandler(settings.domain, accepted_kinds(), self._storer("smtp"), self._executor)
+            handler = IntakeHandler(settings.domain, accepted_kinds(), self._submitter("smtp"))
             host, port = split_listen(settings.smtp_listen)
             self.intake = IntakeServer(handler, host, port, settings.max_message_bytes, hostname=settings.domain,
                                        tls_context=server_tls_context(settings.tls_cert, settings.tls_key)).start()
         if self.want_lmtp:
-            assert self._executor is not None
-            handler = IntakeHandler(settings.domain, accepted_kinds(), self._storer("lmtp"), self._executor)
+            handler = IntakeHandler(settings.domain, accepted_kinds(), self._submitter("lmtp"))
             if "/" in settings.lmtp_listen:
                 self.lmtp = IntakeServer(handler, "", 0, settings.max_message_bytes, hostname=settings.domain,
                                          lmtp=True, unix_path=settings.lmtp_listen).start()
@@ -109,8 +108,6 @@ class Runtime:
             self.lmtp.stop()
         if self._imap_thread is not None:
             self._imap_thread.join(35)
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
         if self._committer is not None:
             self._committer.stop()
         if self.worker is not None:
