@@ -63,6 +63,8 @@ class Runtime:
                 log.exception("sweep failed")
 
     def start(self) -> "Runtime":
+        # Read everything that can be wrong in the configuration before anything starts.
+        tls = server_tls_context(self.app.settings.tls_cert, self.app.settings.tls_key) if self.want_intake else None
         if self.want_workers:
             self.worker = dramatiq.Worker(self.app.broker, worker_threads=self.app.settings.worker_threads,
                                           worker_timeout=100)
@@ -81,7 +83,7 @@ class Runtime:
             handler = IntakeHandler(settings.domain, accepted_kinds(), self._submitter("smtp"))
             host, port = split_listen(settings.smtp_listen)
             self.intake = IntakeServer(handler, host, port, settings.max_message_bytes, hostname=settings.domain,
-                                       tls_context=server_tls_context(settings.tls_cert, settings.tls_key)).start()
+                                       tls_context=tls).start()
         if self.want_lmtp:
             handler = IntakeHandler(settings.domain, accepted_kinds(), self._submitter("lmtp"))
             if "/" in settings.lmtp_listen:
