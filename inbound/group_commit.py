@@ -31,12 +31,12 @@ class Pending:
 class GroupCommitter:
     """Batches what concurrent sessions submit into one transaction, so one fsync covers many messages.
 
-    A session is answered 250 only after the batch holding ITS message committed: `store` blocks until
-    then. A batch that fails to commit fails every message in it (each sender gets 451 and retries),
-    after one try of each message on its own, so a single bad message cannot keep refusing others.
-    SQLite allows one writer at a time and every commit is an fsync (synchronous=FULL); batching is how
-    durable intake keeps up with an MTA's queue. Nothing waits to fill a batch: the committer takes
-    whatever queued while the previous commit was on disk, so a lone session pays one commit per message.
+    A session is answered 250 only after the batch holding ITS message committed: the future `submit`
+    returns resolves then (`store` blocks until then). A batch that fails to commit fails every message
+    in it (each sender gets 451 and retries), after one try of each message on its own, so a single bad
+    message cannot keep refusing others. SQLite allows one writer at a time and every commit is an
+    fsync (synchronous=FULL); batching is how durable intake keeps up with an MTA's queue. A lone
+    session pays one commit per message and never waits for company (see `_take_batch`).
     """
 
     def __init__(self, factory: SessionFactory, wake: Callable[[str, int], None] | None = None,
