@@ -1,4 +1,4 @@
-"""Group commit: one committer thread stores rows from concurrent SMTP/LMTP sessions, several per fsync."""
+"""Group commit: one committer thread stores rows from concurrent SMTP/LMTP connections, several per fsync."""
 from __future__ import annotations
 
 import logging
@@ -29,14 +29,14 @@ class Pending:
 
 
 class GroupCommitter:
-    """Batches what concurrent sessions submit into one transaction, so one fsync covers many messages.
+    """Batches what concurrent SMTP/LMTP connections submit into one transaction, so one fsync covers many messages.
 
-    A session is answered 250 only after the batch holding ITS message committed: the future `submit`
+    A connection is answered 250 only after the batch holding ITS message committed: the future `submit`
     returns resolves then (`store` blocks until then). A batch that fails to commit fails every message
     in it (each sender gets 451 and retries), after one try of each message on its own, so a single bad
     message cannot keep refusing others. SQLite allows one writer at a time and every commit is an
     fsync (synchronous=FULL); batching is how durable intake keeps up with an MTA's queue. A lone
-    session pays one commit per message and never waits for company (see `_take_batch`).
+    connection pays one commit per message and never waits for company (see `_take_batch`).
     """
 
     def __init__(self, factory: SessionFactory, wake: Callable[[str, int], None] | None = None,
@@ -78,11 +78,11 @@ class GroupCommitter:
             self._thread.join(30)
 
     def _take_batch(self) -> tuple[list[Pending], bool]:
-        """The next batch: whatever is queued, plus, for at most `max_wait`, the sessions just answered.
+        """The next batch: whatever is queued, plus, for at most `max_wait`, the connections just answered.
 
-        The sessions answered after the last commit usually send their next message within a round trip;
-        waiting briefly for them (never longer than `max_wait`, and only up to the number of sessions seen
-        in the last cycle) lets every busy session share each fsync instead of alternating in halves.
+        The connections answered after the last commit usually send their next message within a round trip;
+        waiting briefly for them (never longer than `max_wait`, and only up to the number of connections seen
+        in the last cycle) lets every busy connection share each fsync instead of alternating in halves.
         """
         first = self._queue.get()
         if first is None:
@@ -114,7 +114,7 @@ class GroupCommitter:
     def _commit(self, batch: list[Pending]) -> None:
         try:
             ids = self._write(batch)
-        except Exception as exc:  # noqa: BLE001 - reported to every waiting session as 451
+        except Exception as exc:  # noqa: BLE001 - reported to every waiting connection as 451
             if len(batch) == 1:
                 log.warning("could not store a message: %s", exc)
                 batch[0].done.set_exception(exc)
@@ -138,7 +138,7 @@ class GroupCommitter:
         return [[next(ids) for _row in item_rows] for item_rows in rows]
 
     def _wake(self, ids: list[list[int]]) -> None:
-        # After the sessions were answered: queueing work is not on the path to a 250. A lost wake-up
+        # After the connections were answered: queueing work is not on the path to a 250. A lost wake-up
         # loses nothing (the sweeper finds rows still "received").
         if self.wake is None:
             return

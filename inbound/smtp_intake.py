@@ -19,7 +19,7 @@ Submit = Callable[[bytes, str, list[str]], "Future[list[int]]"]
 class IntakeHandler:
     """Validates recipients against PEP's addresses and hands accepted messages to `submit`.
 
-    The commit happens on the committer's thread; the session waits for it without blocking the event
+    The commit happens on the committer's thread; the connection waits for it without blocking the event
     loop, and answers 250 only once its message is committed. Over LMTP each recipient is stored on its
     own and gets its own reply (RFC 2033).
     """

@@ -24,7 +24,7 @@ from engine.migrate import upgrade
 from engine.models import InboundMessage
 
 SIZES = {"2 KB": 2_000, "30 KB": 30_000}
-SESSIONS = (1, 4)
+CONNECTIONS = (1, 4)
 RCPT = "reply+bench@pep.bench"
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,10 +48,10 @@ def _wait_listening(port: int, process: subprocess.Popen[bytes] | None = None, t
     raise RuntimeError(f"nothing listens on port {port}")
 
 
-def _load(port: int, sessions: int, count: int, size: int) -> float:
-    """Send `count` messages of `size` bytes over `sessions` kept-open connections; messages per second."""
+def _load(port: int, connections: int, count: int, size: int) -> float:
+    """Send `count` messages of `size` bytes over `connections` kept-open connections; messages per second."""
     started = time.perf_counter()
-    done = subprocess.run(["smtp-source", "-d", "-s", str(sessions), "-m", str(count), "-l", str(size),
+    done = subprocess.run(["smtp-source", "-d", "-s", str(connections), "-m", str(count), "-l", str(size),
                            "-f", "load@source.example", "-t", RCPT, f"127.0.0.1:{port}"],
                           capture_output=True, text=True, timeout=600)
     elapsed = time.perf_counter() - started
@@ -131,7 +131,7 @@ def _postgres_url() -> str | None:
 def run(quick: bool = False) -> list[dict[str, Any]]:
     counts = {"2 KB": 300 if quick else 3000, "30 KB": 150 if quick else 1500}
     repeats = 1 if quick else 3
-    rates: dict[tuple[str, int], dict[str, list[float]]] = {(s, n): {} for s in SIZES for n in SESSIONS}
+    rates: dict[tuple[str, int], dict[str, list[float]]] = {(s, n): {} for s in SIZES for n in CONNECTIONS}
     with tempfile.TemporaryDirectory(prefix="pep-bench-intake-") as tmp, ExitStack() as stack:
         folder = Path(tmp)
         sqlite_url = f"sqlite:///{folder / 'pep.db'}"
@@ -145,18 +145,18 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         # Servers take turns on each load, repeated, so drift on a shared machine hits them alike.
         for _ in range(repeats):
             for size_name, size in SIZES.items():
-                for sessions in SESSIONS:
+                for connections in CONNECTIONS:
                     for name, port in ports.items():
                         if port is not None:
-                            rates[(size_name, sessions)].setdefault(name, []).append(
-                                _load(port, sessions, counts[size_name], size))
-        sent = sum(counts[s] for s in SIZES) * len(SESSIONS) * repeats
+                            rates[(size_name, connections)].setdefault(name, []).append(
+                                _load(port, connections, counts[size_name], size))
+        sent = sum(counts[s] for s in SIZES) * len(CONNECTIONS) * repeats
         for database_url in [sqlite_url] + ([pg] if pg else []):
             stored = _stored(database_url)
             if stored != sent:
                 raise RuntimeError(f"{database_url.split(':')[0]}: {stored} of {sent} accepted messages stored")
     results = []
-    for (size_name, sessions), by_server in rates.items():
+    for (size_name, connections), by_server in rates.items():
         medians = {name: statistics.median(values) for name, values in by_server.items()}
         figures = [{"name": f"{name} (msg/s)", "value": round(rate, 1), "unit": "/s"}
                    for name, rate in medians.items()]
@@ -164,7 +164,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         if anchor:
             figures.append({"name": "pep smtpd SQLite / Postfix", "value": round(
                 medians["pep smtpd, SQLite"] / anchor, 2), "unit": "x"})
-        results.append({"workload": "intake", "variant": f"{size_name}, {sessions} session{'s' * (sessions > 1)}",
+        results.append({"workload": "intake", "variant": f"{size_name}, {connections} connection{'s' * (connections > 1)}",
                         "n": counts[size_name], "figures": figures})
     return results
 

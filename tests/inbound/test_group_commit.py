@@ -53,10 +53,10 @@ def test_messages_arriving_during_a_commit_share_the_next_one(
     # Given a first message whose commit is in progress (held up by the lock)
     first = committer.submit(raw(0), "a@example.org", ["reply+a@pep.test"], "smtp", NOW)
     wait_until(lambda: waiting_on_lock(private_postgres.url))
-    # When five more sessions submit meanwhile, and the lock goes
+    # When five more connections submit meanwhile, and the lock goes
     others = [committer.submit(raw(n), "a@example.org", ["reply+a@pep.test"], "smtp", NOW) for n in range(1, 6)]
     locker.rollback()
-    # Then every session gets its own row ids, and the five were written in one commit
+    # Then every connection gets its own row ids, and the five were written in one commit
     ids = [first.result(10)] + [f.result(10) for f in others]
     assert len({i[0] for i in ids}) == 6
     assert batches == [1, 5]
@@ -74,7 +74,7 @@ def test_a_failed_batch_fails_every_message_in_it(
     others = [committer.submit(raw(n), "a@example.org", ["reply+a@pep.test"], "smtp", NOW) for n in range(1, 6)]
     # When the database goes away (connections ended, new ones refused)
     set_connections(private_postgres.name, False)
-    # Then every one of the six sessions is told it failed (SMTP answers 451), none succeeds
+    # Then every one of the six connections is told it failed (SMTP answers 451), none succeeds
     for future in [first, *others]:
         with pytest.raises(Exception):
             future.result(30)
