@@ -26,6 +26,7 @@ class PollerStats:
 
     stored: int = 0
     moved: int = 0
+    polls: int = 0
     connects: int = 0
     failures: int = 0
     last_error: str | None = None
@@ -62,10 +63,14 @@ class ImapPoller:
             except Exception as exc:  # noqa: BLE001 - retried with back-off
                 delay = self._failed(exc, stop, delay)
                 continue
-            delay = self.first_backoff
+            polls = self.stats.polls
             try:
                 self.serve(client, stop)
             except Exception as exc:  # noqa: BLE001 - a dropped connection or an outage: reconnect
+                # The wait starts short again only after a pass succeeded, so a database outage
+                # behind a reachable server backs off like an unreachable server does.
+                if self.stats.polls > polls:
+                    delay = self.first_backoff
                 delay = self._failed(exc, stop, delay)
             finally:
                 _close_quietly(client)
@@ -92,6 +97,7 @@ class ImapPoller:
     def serve(self, client: IMAPClient, stop: threading.Event) -> None:
         while not stop.is_set():
             self.poll_once(client)
+            self.stats.polls += 1
             self.stats.ready.set()
             self.wait_for_mail(client, stop)
 
