@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from datetime import timedelta
+from typing import Callable
 
 import dramatiq
 
@@ -13,10 +14,13 @@ from engine.audit_chain import seal
 from engine.queue.sweeper import sweep
 from engine.scheduler.loop import SchedulerLoop
 from engine.services.broadcasts import wake_broadcasts
+from inbound.group_commit import GroupCommitter
 from inbound.handlers import accepted_kinds
+from inbound.imap_poll import ImapPoller
+from inbound.imap_url import parse_imap_url
 from inbound.server import IntakeServer
 from inbound.smtp_intake import IntakeHandler
-from inbound.store import store_and_commit
+from inbound.tls import server_tls_context
 
 log = logging.getLogger(__name__)
 
@@ -34,22 +38,32 @@ def check_rules_at_start(app: App) -> None:
 
 
 class Runtime:
-    """What `pep serve` (all parts), `pep smtpd` (intake) and `pep worker` (workers) run."""
+    """What `pep serve` (all parts), `pep smtpd|lmtpd|imap` (one intake), `pep worker` and `pep scheduler` run."""
 
     def __init__(self, app: App, intake: bool = True, workers: bool = True, sweeper: bool = True,
-                 scheduler: bool = False) -> None:
+                 lmtp: bool = False, imap: bool | None = None, scheduler: bool = False) -> None:
         self.app = app
         self.want_intake, self.want_workers, self.want_sweeper = intake, workers, sweeper
         self.want_scheduler = scheduler
         self.scheduler: SchedulerLoop | None = None
+        self.want_lmtp = lmtp
+        # IMAP runs wherever SMTP intake runs when a mailbox is configured (`pep serve`), or on its own.
+        want_imap = bool(app.settings.imap_url) and (intake if imap is None else imap)
+        self.imap_target = parse_imap_url(app.settings.imap_url or "") if want_imap else None
         self.intake: IntakeServer | None = None
+        self.lmtp: IntakeServer | None = None
+        self.imap: ImapPoller | None = None
+        self._imap_thread: threading.Thread | None = None
+        self._committer: GroupCommitter | None = None
         self.worker: dramatiq.Worker | None = None
-        self._executor: ThreadPoolExecutor | None = None
         self._stop = threading.Event()
         self._sweeper: threading.Thread | None = None
 
-    def _store(self, raw: bytes, mail_from: str, recipients: list[str]) -> list[int]:
-        return store_and_commit(self.app.sessions, raw, mail_from, recipients, "smtp", self.app.clock.now())
+    def _submitter(self, source: str) -> Callable[[bytes, str, list[str]], Future[list[int]]]:
+        def submit(raw: bytes, mail_from: str, recipients: list[str]) -> Future[list[int]]:
+            assert self._committer is not None
+            return self._committer.submit(raw, mail_from, recipients, source, self.app.clock.now())
+        return submit
 
     def sweep_once(self) -> dict[str, int]:
         counts = sweep(self.app.sessions, self.app.clock.now(), self.app.claim_timeout, self.app.enqueue,
@@ -69,10 +83,12 @@ class Runtime:
                 log.exception("sweep failed")
 
     def start(self) -> "Runtime":
+        # Read everything that can be wrong in the configuration before anything starts: the rules, the
+        # templates (one that does not compile names its file), the DKIM key, the TLS certificate.
         check_rules_at_start(self.app)
-        # A template that does not compile, or a bad DKIM key, stops PEP now, naming the file.
         self.app.renderer.validate()
         self.app.dkim  # noqa: B018 - loads and checks the DKIM key now, not on the first send
+        tls = server_tls_context(self.app.settings.tls_cert, self.app.settings.tls_key) if self.want_intake else None
         if self.want_workers:
             self.worker = dramatiq.Worker(self.app.broker, worker_threads=self.app.settings.worker_threads,
                                           worker_timeout=100)
@@ -83,12 +99,32 @@ class Runtime:
             self._sweeper.start()
         if self.want_scheduler:
             self.scheduler = SchedulerLoop(self.app).start()
+        settings = self.app.settings
+        if self.want_intake or self.want_lmtp:
+            # Without workers here and without a shared broker, a wake-up would reach no one: the
+            # sweeper of the process that runs workers finds the rows instead.
+            wake = self.app.enqueue if self.want_workers or settings.broker_url else None
+            self._committer = GroupCommitter(self.app.sessions, wake).start()
         if self.want_intake:
-            self._executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="intake-store")
-            handler = IntakeHandler(self.app.settings.domain, accepted_kinds(), self._store, self._executor)
-            host, port = split_listen(self.app.settings.smtp_listen)
-            self.intake = IntakeServer(handler, host, port, self.app.settings.max_message_bytes,
-                                       hostname=self.app.settings.domain).start()
+            handler = IntakeHandler(settings.domain, accepted_kinds(), self._submitter("smtp"))
+            host, port = split_listen(settings.smtp_listen)
+            self.intake = IntakeServer(handler, host, port, settings.max_message_bytes, hostname=settings.domain,
+                                       tls_context=tls).start()
+        if self.want_lmtp:
+            handler = IntakeHandler(settings.domain, accepted_kinds(), self._submitter("lmtp"))
+            if "/" in settings.lmtp_listen:
+                self.lmtp = IntakeServer(handler, "", 0, settings.max_message_bytes, hostname=settings.domain,
+                                         lmtp=True, unix_path=settings.lmtp_listen).start()
+            else:
+                host, port = split_listen(settings.lmtp_listen)
+                self.lmtp = IntakeServer(handler, host, port, settings.max_message_bytes,
+                                         hostname=settings.domain, lmtp=True).start()
+        if self.imap_target is not None:
+            self.imap = ImapPoller(self.imap_target, self.app.sessions, self.app.clock,
+                                   settings.domain, settings.imap_processed_folder, settings.imap_poll_seconds)
+            self._imap_thread = threading.Thread(target=self.imap.run, args=(self._stop,), name="imap",
+                                                 daemon=True)
+            self._imap_thread.start()
         return self
 
     def stop(self) -> None:
@@ -96,8 +132,12 @@ class Runtime:
         self._stop.set()
         if self.intake is not None:
             self.intake.stop()
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
+        if self.lmtp is not None:
+            self.lmtp.stop()
+        if self._imap_thread is not None:
+            self._imap_thread.join(35)
+        if self._committer is not None:
+            self._committer.stop()
         if self.worker is not None:
             self.worker.stop(timeout=30_000)
         if self._sweeper is not None:

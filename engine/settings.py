@@ -131,6 +131,14 @@ class Settings:
         "dataview: a score (0-100) at or above which two records are linked as one person automatically"))
     match_possible_score: int = field(default=72, metadata=_doc(
         "dataview: a score at or above which (and below the link score) a pair is shown as a possible match"))
+    tls_cert: str | None = field(default=None, metadata=_doc(
+        "PEM certificate chain for STARTTLS on the SMTP intake; unset means no STARTTLS"))
+    tls_key: str | None = field(default=None, metadata=_doc(
+        "PEM private key of PEP_TLS_CERT"))
+    imap_processed_folder: str = field(default="PEP/Processed", metadata=_doc(
+        "IMAP folder that stored messages are moved to (created if missing); never deleted"))
+    imap_poll_seconds: int = field(default=60, metadata=_doc(
+        "longest wait between IMAP checks (IDLE wakes PEP sooner when the server supports it)"))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -245,3 +253,5 @@ def reminder_days(settings: Settings) -> tuple[int, ...]:
             raise InvalidInput(f"PEP_{name.upper()} must be 0 (no limit) or more")
     if bool(settings.dkim_key_file) != bool(settings.dkim_selector):
         raise InvalidInput("PEP_DKIM_KEY_FILE and PEP_DKIM_SELECTOR are set together, or neither")
+    if bool(settings.tls_cert) != bool(settings.tls_key):
+        raise InvalidInput("PEP_TLS_CERT and PEP_TLS_KEY must be set together")

@@ -3,29 +3,32 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import Executor
+from concurrent.futures import Future
 from typing import Any, Callable
 
 from inbound import smtp_codes
 from inbound.addresses import classify_recipient
+from inbound.lmtp import PerRecipientLMTP
 
 log = logging.getLogger(__name__)
 
-Store = Callable[[bytes, str, list[str]], list[int]]
+# Hands a message to the committer and returns at once; the future resolves once it is committed.
+Submit = Callable[[bytes, str, list[str]], "Future[list[int]]"]
 
 
 class IntakeHandler:
-    """Validates recipients against PEP's addresses and hands accepted messages to `store`.
+    """Validates recipients against PEP's addresses and hands accepted messages to `submit`.
 
-    `store` blocks (it commits to the database), so it runs in `executor`, never in the event loop.
+    The commit happens on the committer's thread; the connection waits for it without blocking the event
+    loop, and answers 250 only once its message is committed. Over LMTP each recipient is stored on its
+    own and gets its own reply (RFC 2033).
     """
 
-    def __init__(self, domain: str, accepted_kinds: frozenset[str], store: Store, executor: Executor,
+    def __init__(self, domain: str, accepted_kinds: frozenset[str], submit: Submit,
                  max_recipients: int = 20) -> None:
         self.domain = domain
         self.accepted_kinds = accepted_kinds
-        self.store = store
-        self.executor = executor
+        self.submit = submit
         self.max_recipients = max_recipients
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
@@ -45,11 +48,16 @@ class IntakeHandler:
         raw = envelope.original_content or envelope.content or b""
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
-        loop = asyncio.get_running_loop()
+        mail_from = envelope.mail_from or ""
+        if isinstance(server, PerRecipientLMTP):
+            replies = await asyncio.gather(*(self._store(raw, mail_from, [rcpt]) for rcpt in envelope.rcpt_tos))
+            return "\r\n".join(replies)
+        return await self._store(raw, mail_from, list(envelope.rcpt_tos))
+
+    async def _store(self, raw: bytes, mail_from: str, recipients: list[str]) -> str:
         try:
-            await loop.run_in_executor(self.executor, self.store, raw, envelope.mail_from or "",
-                                       list(envelope.rcpt_tos))
+            await asyncio.wrap_future(self.submit(raw, mail_from, recipients))
         except Exception:  # noqa: BLE001 - whatever failed, the message is not stored: the sender must retry
-            log.exception("could not store a message from %s", envelope.mail_from)
+            log.exception("could not store a message from %s", mail_from)
             return smtp_codes.TRY_AGAIN_LATER
         return smtp_codes.OK

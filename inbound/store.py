@@ -4,8 +4,9 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from engine.db import SessionFactory
@@ -31,21 +32,36 @@ def dedupe_key(message_id: str | None, digest: str, recipient: str) -> str:
     return hashlib.sha256(f"{message_id or ''}\0{digest}\0{recipient.lower()}".encode()).hexdigest()
 
 
+def new_rows(raw: bytes, mail_from: str, recipients: list[str], source: str,
+             received_at: datetime) -> list[dict[str, Any]]:
+    """The column values of one row per recipient of a message."""
+    digest = hashlib.sha256(raw).hexdigest()
+    message_id = header_message_id(raw)
+    return [{"raw": raw, "size": len(raw), "mail_from": mail_from[:998], "rcpt_to": rcpt[:998], "source": source,
+             "received_at": received_at, "message_id_header": message_id, "digest": digest,
+             "dedupe_key": dedupe_key(message_id, digest, rcpt), "status": "received", "attempts": 0,
+             "next_attempt_at": received_at, "auth": {}}
+            for rcpt in recipients]
+
+
+def insert_rows(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows in one statement and return their ids in the same order.
+
+    A bulk INSERT … RETURNING rather than one ORM object per row: intake writes nothing else, and
+    the unit of work's bookkeeping cost more than the insert itself.
+    """
+    if not rows:
+        return []
+    statement = insert(InboundMessage).returning(InboundMessage.id, sort_by_parameter_order=True)
+    return list(session.scalars(statement, rows))
+
+
 def store_message(session: Session, raw: bytes, mail_from: str, recipients: list[str], source: str,
                   received_at: datetime) -> list[int]:
     """Add one row per recipient to the session and ask for them to be processed after commit."""
-    digest = hashlib.sha256(raw).hexdigest()
-    message_id = header_message_id(raw)
-    ids = []
-    for rcpt in recipients:
-        key = dedupe_key(message_id, digest, rcpt)
-        row = InboundMessage(raw=raw, size=len(raw), mail_from=mail_from[:998], rcpt_to=rcpt[:998],
-                             source=source, received_at=received_at, message_id_header=message_id,
-                             digest=digest, dedupe_key=key, status="received", next_attempt_at=received_at)
-        session.add(row)
-        session.flush()
-        wake_after_commit(session, INBOUND_QUEUE, row.id)
-        ids.append(row.id)
+    ids = insert_rows(session, new_rows(raw, mail_from, recipients, source, received_at))
+    for row_id in ids:
+        wake_after_commit(session, INBOUND_QUEUE, row_id)
     return ids
 
 

@@ -8,6 +8,7 @@ from engine.models.broadcast import Broadcast
 from engine.models.delivery import Delivery
 from engine.models.handover import ChairHandover
 from engine.models.inbound_message import InboundMessage
+from engine.models.imap_cursor import ImapCursor
 from engine.models.isa import IsaConfirmation, IsaVersion
 from engine.models.notification import NotificationLog
 from engine.models.partnership import Partnership
@@ -29,5 +30,6 @@ __all__ = [
     "ChairHandover",
     "ReferenceCounter",
     "Exclusion", "ExclusionApproval", "MatchDecision",
+    "ImapCursor",
 ]
 __all__ += ["BounceEvent"]

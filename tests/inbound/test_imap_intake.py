@@ -1,0 +1,217 @@
+"""IMAP intake against a real Dovecot: cursor, oldest first, move not delete, UIDVALIDITY, IDLE, restarts."""
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from engine.app import App
+from engine.models import ImapCursor, InboundMessage
+from inbound.imap_poll import ImapPoller
+from inbound.imap_url import parse_imap_url
+from inbound.process import process_inbound
+from tests.conftest import wait_until
+from tests.support.dovecot import PrivateDovecot, dovecot, dovecot_available  # noqa: F401 - fixture
+from tests.harness.services import require
+
+
+def message(n: int, to: str = "bounces+t1@pep.test", extra: str = "") -> bytes:
+    return (f"Return-Path: <sender{n}@example.org>\r\nFrom: Sender {n} <sender{n}@example.org>\r\n"
+            f"To: {to}\r\n{extra}Subject: message {n}\r\nMessage-ID: <m{n}.{uuid.uuid4().hex}@example.org>\r\n"
+            f"\r\nBody {n}\r\n").encode()
+
+
+@pytest.fixture
+def folder(dovecot: PrivateDovecot) -> str:  # noqa: F811 - the fixture imported above
+    """A fresh folder per test, so tests sharing the module's server never see each other's mail."""
+    name = f"in-{uuid.uuid4().hex[:8]}"
+    with dovecot.client() as client:
+        client.create_folder(name)
+    return name
+
+
+def poller_for(server: PrivateDovecot, app: App, folder: str, **kwargs: float) -> ImapPoller:
+    target = parse_imap_url(server.url.replace("/INBOX", f"/{folder}"))
+    return ImapPoller(target, app.sessions, app.clock, "pep.test", processed_folder=f"{folder}-done", **kwargs)
+
+
+def stored(app: App) -> list[InboundMessage]:
+    with app.sessions() as session:
+        return list(session.scalars(select(InboundMessage).order_by(InboundMessage.id)))
+
+
+def test_messages_are_stored_oldest_first_and_moved_not_deleted(app: App, dovecot: PrivateDovecot,  # noqa: F811
+                                                                folder: str) -> None:
+    # Given three messages in the mailbox
+    raws = [message(1), message(2, to="Someone <reply+abc@pep.test>"), message(3, to="chair@elsewhere.example")]
+    for raw in raws:
+        dovecot.append(raw, folder)
+    poller = poller_for(dovecot, app, folder)
+    # When PEP polls once
+    client = poller.connect()
+    try:
+        count = poller.poll_once(client)
+    finally:
+        client.logout()
+    # Then each is stored raw, in UID order, from IMAP, with the recipient read from its headers
+    rows = stored(app)
+    assert count == 3
+    assert [row.raw for row in rows] == raws
+    assert [row.source for row in rows] == ["imap"] * 3
+    assert [row.rcpt_to for row in rows] == ["bounces+t1@pep.test", "reply+abc@pep.test", ""]
+    assert rows[0].mail_from == "sender1@example.org"
+    # And the mailbox is empty, every message is in the processed folder, and the cursor is past them
+    assert dovecot.uids(folder) == []
+    assert len(dovecot.uids(f"{folder}-done")) == 3
+    with app.sessions() as session:
+        cursor = session.scalar(select(ImapCursor))
+        assert cursor.last_uid == 3 and cursor.mailbox.endswith(f"/{folder}")
+    # When one more message arrives and PEP polls again
+    dovecot.append(message(4), folder)
+    client = poller.connect()
+    try:
+        assert poller.poll_once(client) == 1
+    finally:
+        client.logout()
+    # Then only the new one is stored
+    assert len(stored(app)) == 4
+
+
+def test_a_message_stored_but_not_moved_is_moved_without_storing_it_again(app: App, dovecot: PrivateDovecot,  # noqa: F811
+                                                                          folder: str) -> None:
+    # Given a message that was stored, whose move did not happen (PEP stopped in between)
+    dovecot.append(message(1), folder)
+    poller = poller_for(dovecot, app, folder)
+    client = poller.connect()
+    try:
+        poller._move = lambda _client, _uids: None  # type: ignore[method-assign] - simulates the crash point
+        poller.poll_once(client)
+        assert dovecot.uids(folder) == [1]
+        del poller._move
+        # When PEP polls again
+        poller.poll_once(client)
+    finally:
+        client.logout()
+    # Then the message is moved, and stored only once
+    assert dovecot.uids(folder) == [] and len(dovecot.uids(f"{folder}-done")) == 1
+    assert len(stored(app)) == 1
+
+
+def test_uidvalidity_change_rescans_and_duplicates_are_recognised(app: App, dovecot: PrivateDovecot,  # noqa: F811
+                                                                  folder: str) -> None:
+    # Given a message already stored from the mailbox
+    raw = message(1, to="reply+abc@pep.test")
+    dovecot.append(raw, folder)
+    poller = poller_for(dovecot, app, folder)
+    client = poller.connect()
+    try:
+        poller.poll_once(client)
+    finally:
+        client.logout()
+    with app.sessions() as session:
+        before = session.scalar(select(ImapCursor.uidvalidity))
+    # When the server renumbers the mailbox (recreated: new UIDVALIDITY) and the same message is in it again
+    with dovecot.client() as admin:
+        admin.delete_folder(folder)
+        admin.create_folder(folder)
+        admin.append(folder, raw)
+    client = poller.connect()
+    try:
+        poller.poll_once(client)
+    finally:
+        client.logout()
+    # Then the cursor has the new UIDVALIDITY, the mailbox was read again from UID 1
+    with app.sessions() as session:
+        cursor = session.scalar(select(ImapCursor))
+        assert cursor.uidvalidity != before and cursor.last_uid == 1
+    first, second = stored(app)
+    # And processing recognises the second copy as a duplicate of the first
+    process_inbound(app, first.id)
+    process_inbound(app, second.id)
+    statuses = {row.id: row.status for row in stored(app)}
+    assert statuses[first.id] == "done" and statuses[second.id] == "duplicate"
+
+
+def run_poller(poller: ImapPoller) -> tuple[threading.Event, threading.Thread]:
+    stop = threading.Event()
+    thread = threading.Thread(target=poller.run, args=(stop,), daemon=True)
+    thread.start()
+    return stop, thread
+
+
+def test_idle_notices_new_mail_and_polling_survives_a_server_restart(app: App, dovecot: PrivateDovecot,  # noqa: F811
+                                                                     folder: str) -> None:
+    # Given a poller waiting in IDLE, with a long poll interval so only IDLE can wake it quickly
+    poller = poller_for(dovecot, app, folder, poll_seconds=60, first_backoff=0.2, max_backoff=1)
+    stop, thread = run_poller(poller)
+    try:
+        wait_until(poller.stats.ready.is_set)
+        # When a message arrives, Then it is stored within moments
+        dovecot.append(message(1), folder)
+        wait_until(lambda: poller.stats.stored == 1)
+        # When the server restarts in the middle of polling (down for a second)
+        dovecot.restart(pause=1.0)
+        dovecot.append(message(2), folder)
+        # Then the poller reconnects with back-off and stores the next message, once
+        wait_until(lambda: poller.stats.stored == 2, timeout=20)
+        assert poller.stats.failures >= 1 and poller.stats.connects >= 2
+    finally:
+        stop.set()
+        thread.join(10)
+    assert not thread.is_alive()
+    assert len(stored(app)) == 2 and dovecot.uids(folder) == []
+
+
+@pytest.fixture(scope="module")
+def plain_dovecot() -> Iterator[PrivateDovecot]:
+    """A Dovecot that advertises neither IDLE nor MOVE: the fallbacks PEP must use elsewhere."""
+    require("Dovecot (dovecot-imapd), started as root", dovecot_available())
+    server = PrivateDovecot(extra_conf="imap_capability = IMAP4rev1 LITERAL+ UIDPLUS\n").start()
+    try:
+        yield server
+    finally:
+        server.remove()
+
+
+def test_without_idle_or_move_it_polls_and_copies_then_expunges(app: App, plain_dovecot: PrivateDovecot) -> None:
+    # Given a server without IDLE or MOVE and a poller checking every half second
+    with plain_dovecot.client() as client:
+        assert not client.has_capability("IDLE") and not client.has_capability("MOVE")
+        folder = f"in-{uuid.uuid4().hex[:8]}"
+        client.create_folder(folder)
+    poller = poller_for(plain_dovecot, app, folder, poll_seconds=0.5)
+    stop, thread = run_poller(poller)
+    try:
+        wait_until(poller.stats.ready.is_set)
+        # When a message arrives
+        plain_dovecot.append(message(1), folder)
+        # Then the next poll stores it, and the copy in the processed folder replaces the original
+        wait_until(lambda: poller.stats.stored == 1)
+        wait_until(lambda: plain_dovecot.uids(folder) == [])
+    finally:
+        stop.set()
+        thread.join(10)
+    assert len(plain_dovecot.uids(f"{folder}-done")) == 1
+
+
+def test_pep_serve_polls_the_mailbox_when_configured(settings, dovecot: PrivateDovecot,  # noqa: F811
+                                                     folder: str) -> None:
+    from tests.harness.running import start_pep
+    # Given PEP running with PEP_IMAP_URL set
+    url = dovecot.url.replace("/INBOX", f"/{folder}")
+    pep = start_pep(settings.with_changes(imap_url=url, imap_processed_folder=f"{folder}-done"))
+    try:
+        assert pep.runtime.imap is not None
+        # When a reply arrives in the mailbox
+        dovecot.append(message(1, to="reply+abc@pep.test"), folder)
+        # Then it is stored from IMAP and processed by the normal queue
+        def processed() -> bool:
+            rows = stored(pep.app)
+            return bool(rows) and rows[0].status == "done"
+        wait_until(processed)
+        assert stored(pep.app)[0].source == "imap"
+    finally:
+        pep.stop()
