@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from engine.app import App
-from engine.models import Delivery, Person
+from engine.models import Delivery, Person, Role
 from engine.services.fanout import fan_out
 
 
@@ -16,6 +16,10 @@ def people_and_broadcast(app: App, count: int) -> int:
     with app.sessions() as session:
         session.execute(insert(Person), [{"email": f"member{n}@shops.example", "name": f"Member {n}",
                                           "digest_on": True, "created_at": now} for n in range(count)])
+        members = select(Person.id).where(Person.email.like("member%@shops.example"))
+        # Bulk mail goes only to people who hold a role.
+        session.execute(insert(Role), [{"person_id": pid, "role": "member", "started_at": now}
+                                       for pid in session.scalars(members)])
         broadcast = fan_out(session, app.env, "chair.isa.welcome",
                             {"person_name": "Member", "partnership_name": "Faultshire Shopwatch", "isa_version": 1,
                              "confirmed_until": "2027-11-27"},
