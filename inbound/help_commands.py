@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from sqlalchemy.orm import Session
 
 from engine.env import Env
 from engine.models import Person
-from engine.services import preferences
+from engine.errors import PepError
+from engine.services import library, preferences
 from engine.services.person_status import describe
 from inbound.keywords import words
 
@@ -21,6 +22,8 @@ class CommandContext:
     session: Session
     env: Env
     person: Person
+    # Files a command asks to send with the reply (references outbound/attachments.py resolves).
+    attachments: list[dict[str, Any]] = field(default_factory=list)
 
 
 CommandFn = Callable[[CommandContext, list[str]], str]
@@ -82,6 +85,25 @@ def _subscribe(ctx: CommandContext, args: list[str]) -> str:
     return "Done: welcome back, you will get everything again." if changed else "You are subscribed already."
 
 
+def _library(ctx: CommandContext, args: list[str]) -> str:
+    return library.library_text(ctx.session, ctx.env, ctx.person)
+
+
+def _send_doc(ctx: CommandContext, args: list[str]) -> str:
+    if len(args) != 1 or not args[0].isdigit():
+        return "Write SEND DOC and the document's number, for example SEND DOC 12 (LIBRARY lists them)."
+    try:
+        outcome = library.send_doc(ctx.session, ctx.env, ctx.person, int(args[0]))
+    except PepError as exc:
+        return f"Not sent: {exc}."
+    ctx.attachments.extend(outcome.attachments)
+    return outcome.text
+
+
+def _events(ctx: CommandContext, args: list[str]) -> str:
+    return library.events_text(ctx.session, ctx.env, ctx.person)
+
+
 COMMANDS: list[Command] = [
     Command(("help",), "HELP", "this list", _help),
     Command(("status",), "STATUS", "who we think you are and what you receive", _status),
@@ -89,6 +111,10 @@ COMMANDS: list[Command] = [
     Command(("digest", "on"), "DIGEST ON", "restart the weekly email", _digest_on),
     Command(("unsubscribe",), "UNSUBSCRIBE", "stop everything that is not essential", _unsubscribe),
     Command(("subscribe",), "SUBSCRIBE", "undo UNSUBSCRIBE", _subscribe),
+    Command(("library",), "LIBRARY", "the documents you can ask for, with their numbers", _library),
+    Command(("send", "doc"), "SEND DOC n", "the library document number n, attached", _send_doc,
+            takes_arguments=True),
+    Command(("events",), "EVENTS", "upcoming events and meetings", _events),
 ]
 
 

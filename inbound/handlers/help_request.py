@@ -40,7 +40,8 @@ def handle_help(work: Work) -> str:
     text = work.new_text
     if not command_lines(text) and work.parsed is not None:
         text = work.parsed.subject  # "STATUS" in the subject line and nothing in the body
-    results = run_commands(CommandContext(work.session, work.app.env, person), text)
+    context = CommandContext(work.session, work.app.env, person)
+    results = run_commands(context, text)
     summary = f"{len(results)} line(s), {sum(r.known for r in results)} command(s) run"
     if _replies_today(work, person.email) >= MAX_REPLIES_PER_DAY:
         return f"{summary}; not answered (daily answer limit reached)"
@@ -48,5 +49,6 @@ def handle_help(work: Work) -> str:
         "person_name": person.name or person.email,
         "results": [{"command": r.command, "outcome": r.outcome} for r in results],
         "commands": command_list(),
-    }, person=person, in_reply_to=f"<{work.row.message_id_header}>" if work.row.message_id_header else None)
+    }, person=person, in_reply_to=f"<{work.row.message_id_header}>" if work.row.message_id_header else None,
+        attachments=context.attachments or None)
     return summary
