@@ -42,6 +42,7 @@ VERBS: list[Verb] = [
     _verb("authoring", "AUTHORING", r'^AUTHORING\s+(?P<state>ON|OFF)' + _FOR + '$',
           'AUTHORING ON | AUTHORING OFF [FOR "Partnership name"]'),
     _verb("status", "STATUS", r'^STATUS$', "STATUS"),
+    _verb("exclude", "EXCLUDE", r'^EXCLUDE\s+(?P<rest>.+)$', "EXCLUDE <subject ref> [<months>] <reason>"),
 ]
 
 

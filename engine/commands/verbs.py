@@ -11,6 +11,7 @@ from engine.commands.scope import Scope, require_area, which_partnership
 from engine.env import Env
 from engine.errors import Conflict, NotPermitted
 from engine.models import Area, IsaConfirmation, Partnership, Role
+from engine.services.admin_subjects import parse_exclude, run_exclude
 from engine.services.areas import find_area
 from engine.services.audit import record
 from engine.services.handover import pending_handover, request_handover
@@ -131,6 +132,11 @@ def _partnership_status(ctx: Context, partnership: Partnership) -> str:
 Runner = Callable[[Context, dict[str, str]], str]
 
 # Verb name (engine.commands.parse.VERBS) -> what it does; new verbs are appended.
+def run_exclude_line(ctx: Context, args: dict[str, str]) -> str:
+    """EXCLUDE: the chair proposes an exclusion to their partnership's board (engine.services.exclusions)."""
+    return run_exclude(ctx.session, ctx.env, ctx.scope.person, parse_exclude(f"EXCLUDE {args['rest']}"))
+
+
 RUNNERS: dict[str, Runner] = {
     "invite": run_invite,
     "chair": run_chair,
@@ -140,4 +146,5 @@ RUNNERS: dict[str, Runner] = {
     "officer": run_officer,
     "authoring": run_authoring,
     "status": run_status,
+    "exclude": run_exclude_line,
 }

@@ -85,3 +85,18 @@ def test_a_chair_records_a_subject_then_proposes_an_exclusion(app: App) -> None:
         with pytest.raises(InvalidInput, match="not a photo"):
             run_subject(session, app.env, chair, parse_subject(
                 "SUBJECT\nName: Kay Moss", (Photo("notes.pdf", "application/pdf", b"%PDF"),)))
+
+
+def test_exclude_is_an_admin_command_line(app: App) -> None:
+    from engine.commands.execute import run_lines
+    with app.sessions() as session:
+        # Given a chair whose partnership has recorded subject S1
+        world = build_world(session, app.env)
+        chair = session.merge(world.chair)
+        run_subject(session, app.env, chair, parse_subject("SUBJECT\nName: Dean Carter\nBorn: 1990-05-04"))
+        # When the chair sends EXCLUDE among other admin lines (as to admin@ or `pep admin run`)
+        outcomes = run_lines(session, app.env, chair, ["EXCLUDE S1 6 assault on staff", "EXCLUDE S9 6 x"])
+        # Then the first opens a proposal, the second says why it cannot, and only the first changed anything
+        assert outcomes[0].done and "proposed to the board" in outcomes[0].text
+        assert not outcomes[1].done and "no subject S9" in outcomes[1].text
+        assert session.scalars(select(Exclusion.status)).all() == ["proposed"]
