@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import pytest
 
@@ -14,6 +14,10 @@ from engine.seed import seed_defaults
 from engine.settings import Settings
 from tests.harness.databases import PostgresDatabase, SqliteTemplate
 from tests.harness.services import require_postgres
+
+if TYPE_CHECKING:
+    from tests.harness.cli import Run
+    from tests.harness.running import Pep
 
 BACKENDS = ["sqlite", "postgres"]
 START = datetime(2026, 11, 27, 10, 0, tzinfo=timezone.utc)
@@ -75,7 +79,26 @@ def wait_until(predicate: Callable[[], Any], timeout: float = 30.0, interval: fl
 @pytest.fixture
 def pep(settings: Settings) -> Iterator["Pep"]:
     """PEP running in-process (intake, workers, sweeper) on the test's database."""
-    from tests.harness.running import Pep, start_pep  # noqa: F401 - Pep names the fixture's type
+    from tests.harness.running import start_pep
     running = start_pep(settings)
     yield running
     running.stop()
+
+
+@pytest.fixture
+def pep_at_fixed_time(settings: Settings) -> Iterator[tuple["Pep", FixedClock]]:
+    """PEP running in-process on a FixedClock at START, which the test moves."""
+    from tests.harness.running import start_pep
+    clock = FixedClock(START)
+    running = start_pep(settings, clock)
+    yield running, clock
+    running.stop()
+
+
+@pytest.fixture
+def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> "Run":
+    """`pep …` run in-process on the test's database (initialised): returns (status, stdout, stderr)."""
+    from tests.harness.cli import cli_runner
+    run = cli_runner(settings, monkeypatch, capsys)
+    assert run("init")[0] == 0
+    return run

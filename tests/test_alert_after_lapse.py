@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 from email.message import EmailMessage
-from typing import Iterator
 
-import pytest
 
 from engine.clock import FixedClock
 from engine.scheduler.tick import run_tick
-from engine.settings import Settings
-from tests.conftest import START, wait_until
+from tests.conftest import wait_until
 from tests.harness.force import officer
 from tests.harness.mail import body_text, messages_to, reply_message, send
-from tests.harness.running import Pep, start_pep
+from tests.harness.running import Pep
 from tests.lifecycle.force import confirm_by_token, invite_partnership, status
 
 OFFICER = "pc.okafor@police.example"
@@ -22,16 +19,8 @@ LAPSING = "chair@kemptown.example"
 RENEWED = "chair@hove.example"
 
 
-@pytest.fixture
-def pep_in_time(settings: Settings) -> Iterator[tuple[Pep, FixedClock]]:
-    clock = FixedClock(START)
-    running = start_pep(settings, clock)
-    yield running, clock
-    running.stop()
-
-
-def test_an_alert_after_expiry_does_not_reach_the_lapsed_partnership(pep_in_time: tuple[Pep, FixedClock]) -> None:
-    pep, clock = pep_in_time
+def test_an_alert_after_expiry_does_not_reach_the_lapsed_partnership(pep_at_fixed_time: tuple[Pep, FixedClock]) -> None:
+    pep, clock = pep_at_fixed_time
     app = pep.app
     # Given two shopwatches whose chairs confirmed the ISA, and an officer for the area
     lapsing = invite_partnership(app, "Kemptown Shopwatch", LAPSING, "Brighton East")

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
-from typing import Iterator
 
-import pytest
 from sqlalchemy import select
 
 from engine.clock import FixedClock
@@ -13,7 +11,7 @@ from engine.models import InboundMessage, Partnership
 from engine.services.partnerships import invite
 from engine.services.people import add_person
 from engine.settings import Settings
-from tests.conftest import START, wait_until
+from tests.conftest import wait_until
 from tests.harness.mail import body_text, messages_to, reply_message, send
 from tests.harness.running import Pep, start_pep
 
@@ -118,14 +116,6 @@ def test_dmarc_fail_from_the_trusted_mta_is_refused_silently(settings: Settings)
         assert _status(pep, pid) == "invited" and len(messages_to(pep.outbox, CHAIR)) == 1
     finally:
         pep.stop()
-
-
-@pytest.fixture
-def pep_at_fixed_time(settings: Settings) -> Iterator[tuple[Pep, FixedClock]]:
-    clock = FixedClock(START)
-    running = start_pep(settings, clock)
-    yield running, clock
-    running.stop()
 
 
 def test_an_expired_invitation_is_refused(pep_at_fixed_time: tuple[Pep, FixedClock]) -> None:

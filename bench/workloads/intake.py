@@ -5,7 +5,6 @@ Postfix's `smtp-source -d` is the load generator (a C client, so the client is n
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import socket
 import statistics

@@ -7,9 +7,8 @@ from sqlalchemy import select
 
 from engine.cli.context import command_session
 from engine.cli.output import emit
-from engine.errors import Conflict, NotFound
 from engine.models import Delivery
-from engine.queue.wakeups import wake_after_commit
+from engine.queue.requeue import requeue
 
 STATUSES = ("queued", "sending", "sent", "failed", "bounced")
 
@@ -40,13 +39,9 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_retry(args: argparse.Namespace) -> int:
     with command_session() as (app, session):
-        delivery = session.get(Delivery, args.id)
-        if delivery is None:
-            raise NotFound(f"no delivery {args.id}")
-        if delivery.status not in ("failed", "bounced"):
-            raise Conflict(f"delivery {args.id} is {delivery.status}; only failed or bounced ones are retried")
-        delivery.status, delivery.attempts, delivery.next_attempt_at = "queued", 0, app.clock.now()
+        delivery = requeue(session, app.env, Delivery, args.id, what="delivery", retryable=("failed", "bounced"),
+                           waiting="queued", queue="outbound")
+        # A retried delivery gets a fresh lifetime for its own retries.
         delivery.created_at = app.clock.now()
-        wake_after_commit(session, "outbound", delivery.id)
     print(f"delivery {args.id} queued again")
     return 0

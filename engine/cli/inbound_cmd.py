@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from engine.cli.context import command_session, parse_now
 from engine.cli.output import emit
-from engine.errors import Conflict, InvalidInput, NotFound
+from engine.errors import InvalidInput, NotFound
 from engine.models import InboundMessage
-from engine.queue.wakeups import wake_after_commit
+from engine.queue.requeue import requeue
 from engine.settings import Settings, load_settings
 from engine.tokens import TokenSigner
 
@@ -68,13 +68,8 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_retry(args: argparse.Namespace) -> int:
     with command_session() as (app, session):
-        message = session.get(InboundMessage, args.id)
-        if message is None:
-            raise NotFound(f"no inbound message {args.id}")
-        if message.status not in ("parked", "retry"):
-            raise Conflict(f"inbound message {args.id} is {message.status}, not parked")
-        message.status, message.attempts, message.next_attempt_at = "retry", 0, app.clock.now()
-        wake_after_commit(session, "inbound", message.id)
+        requeue(session, app.env, InboundMessage, args.id, what="inbound message", retryable=("parked", "retry"),
+                waiting="retry", queue="inbound")
     print(f"inbound message {args.id} will be processed again")
     return 0
 

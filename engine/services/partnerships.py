@@ -40,7 +40,7 @@ def invite(session: Session, env: Env, name: str, type_name: str, area_name: str
     area = find_area(session, area_name)
     if session.scalar(select(Partnership.id).where(func.lower(Partnership.name) == clean.lower())) is not None:
         raise Conflict(f"partnership {clean!r} exists already")
-    version = current_version(session)
+    current_version(session)  # no ISA published: refuse before anything is written
     now = env.clock.now()
     partnership = Partnership(name=clean, type_id=ptype.id, area_id=area.id, status="invited",
                               disc_enabled=disc, authoring_agreed=False, created_at=now, status_changed_at=now)

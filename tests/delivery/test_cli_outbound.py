@@ -13,10 +13,9 @@ from engine.models import Delivery, Person
 from engine.services.fanout import fan_out
 from engine.services.people import add_person
 from engine.settings import Settings
-from tests.engine.test_cli import cli  # noqa: F401 - the command-line fixture
 
 
-def test_template_preview_writes_the_html_from_sample_values(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_template_preview_writes_the_html_from_sample_values(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     # Given a message kind with sample values
     out = tmp_path / "preview.html"
     # When an operator previews it
@@ -27,7 +26,7 @@ def test_template_preview_writes_the_html_from_sample_values(cli, tmp_path: Path
     assert html.lstrip().lower().startswith("<!doctype html") and "Brighton Pubwatch" in html
 
 
-def test_template_preview_with_a_values_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_template_preview_with_a_values_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     # Given a JSON file of values
     values = tmp_path / "values.json"
     values.write_text(json.dumps({"contact": "Inspector Morse at Cowley"}))
@@ -42,13 +41,13 @@ def test_template_preview_with_a_values_file(cli, tmp_path: Path) -> None:  # ty
     (("template", "preview", "chair.isa.welcome", "--values", "/nonexistent/v.json"), "cannot read"),
     (("broadcast", "show", "999"), "no broadcast 999"),
 ])
-def test_bad_requests_get_one_line_and_status_2(cli, argv: tuple[str, ...], message: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_bad_requests_get_one_line_and_status_2(cli, argv: tuple[str, ...], message: str) -> None:  # type: ignore[no-untyped-def]
     # Given a request that cannot be met / When run / Then one line on stderr, exit status 2
     code, _, err = cli(*argv)
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
 
 
-def test_a_missing_value_in_the_values_file_is_named(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_missing_value_in_the_values_file_is_named(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     # Given a values file lacking a value the template needs
     values = tmp_path / "values.json"
     values.write_text("{}")
@@ -58,7 +57,7 @@ def test_a_missing_value_in_the_values_file_is_named(cli, tmp_path: Path) -> Non
     assert code == 2 and "any.sender.unregistered" in err and not (tmp_path / "x.html").exists()
 
 
-def test_broadcast_show_and_delivery_list_and_retry(cli, settings: Settings) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_broadcast_show_and_delivery_list_and_retry(cli, settings: Settings) -> None:  # type: ignore[no-untyped-def]
     # Given a broadcast to three people, one delivery sent and one failed
     app = build_app(settings, FixedClock(__import__("tests.conftest", fromlist=["START"]).START))
     with app.sessions() as session:

@@ -5,7 +5,6 @@ import base64
 import email
 import shutil
 import subprocess
-from datetime import timedelta
 from email import policy
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from sqlalchemy import select
 from engine.app import App, build_app
 from engine.clock import FixedClock
 from engine.models import AuditEvent, Delivery, Person, Role
-from engine.seed import seed_defaults
 from outbound.batch import PlanCache, send_batch
 from outbound.deliver import deliver
 from engine.services.outbox import queue_message

@@ -11,7 +11,6 @@ from engine.app import App
 from engine.models import Delivery, Publication
 from engine.services import publishing
 from engine.services.teams import add_team
-from tests.engine.test_cli import cli  # noqa: F401 - the shared command-line fixture
 from tests.harness.force import area, officer, partnership
 
 
@@ -36,7 +35,7 @@ def write_draft(tmp_path: Path, body: str) -> Path:
     return path
 
 
-def test_send_explain_show_and_withdraw_from_the_command_line(cli, app: App, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_send_explain_show_and_withdraw_from_the_command_line(cli, app: App, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     build(app)
     # Given a draft saved as an email file
     path = write_draft(tmp_path, "Audience: pubwatch\nArea: East\nCategory: wanted\n\nA fight outside the bar.\n")
@@ -67,7 +66,7 @@ def test_send_explain_show_and_withdraw_from_the_command_line(cli, app: App, tmp
     assert code == 2 and err.count("\n") == 1 and "withdrawn" in err
 
 
-def test_a_bad_draft_from_the_command_line_keeps_nothing(cli, app: App, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_bad_draft_from_the_command_line_keeps_nothing(cli, app: App, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     build(app)
     path = write_draft(tmp_path, "Area: Atlantis\n\nText\n")
     # When a draft naming an unknown area is sent, Then the error is shown by line and the status is 2
@@ -76,7 +75,7 @@ def test_a_bad_draft_from_the_command_line_keeps_nothing(cli, app: App, tmp_path
     assert json.loads(cli("alert", "list", "--json")[1]) == []
 
 
-def test_rules_check_names_file_and_line_and_explain_routes_a_report(cli, app: App, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_rules_check_names_file_and_line_and_explain_routes_a_report(cli, app: App, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     build(app)
     # Given a deployment file naming an area and a team PEP does not know
     bad = tmp_path / "force.toml"

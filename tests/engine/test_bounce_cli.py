@@ -8,12 +8,11 @@ from engine.clock import SystemClock
 from engine.services.bounces import record_bounce
 from engine.services.people import find_person
 from engine.settings import Settings
-from tests.engine.test_cli import cli  # noqa: F401 - the shared command-line fixture
 
 ADDRESS = "member@kemptown.example"
 
 
-def test_list_shows_the_evidence_and_reset_lifts_the_suppression(cli, settings: Settings) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_list_shows_the_evidence_and_reset_lifts_the_suppression(cli, settings: Settings) -> None:  # type: ignore[no-untyped-def]
     # Given a registered person whose address bounced three times, once for policy reasons
     assert cli("person", "add", ADDRESS, "--name", "Mo Member", "--role", "admin")[0] == 0
     app = build_app(settings, SystemClock())

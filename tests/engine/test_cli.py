@@ -6,25 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli.main import main
 from engine.settings import Settings
-
-
-@pytest.fixture
-def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    for key, value in {"PEP_DATABASE_URL": settings.database_url, "PEP_VAR_DIR": settings.var_dir,
-                       "PEP_OUTBOUND": settings.outbound, "PEP_SECRET_KEY": settings.secret_key,
-                       "PEP_DOMAIN": settings.domain}.items():
-        monkeypatch.setenv(key, str(value))
-    monkeypatch.delenv("PEP_BROKER_URL", raising=False)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    assert run("init")[0] == 0
-    return run
 
 
 def listing(cli, *argv: str) -> list[dict]:  # type: ignore[no-untyped-def, type-arg]
@@ -125,3 +107,24 @@ def test_audit_verify_reports_a_tampered_event(cli, settings: Settings) -> None:
     # Then verify says where, with exit status 1
     code, out, _ = cli("audit", "verify")
     assert code == 1 and "BROKEN" in out
+
+
+def test_inbound_retry_puts_a_parked_message_back(cli, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import create_engine, text
+    # Given a parked inbound message
+    engine = create_engine(settings.database_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO inbound_messages (raw, size, mail_from, rcpt_to, source, received_at, digest,"
+                          " dedupe_key, status, attempts, next_attempt_at, auth) VALUES ('x', 1, 'a@b.example',"
+                          " 'help@pep.test', 'smtp', '2026-11-27 10:00:00', 'd', 'k', 'parked', 5,"
+                          " '2026-11-27 10:00:00', '{}')"))
+    engine.dispose()
+    [parked] = listing(cli, "inbound", "list", "--failed")
+    # When the operator retries it, Then it waits to be processed again with its attempts reset
+    code, out, _ = cli("inbound", "retry", str(parked["id"]))
+    assert code == 0 and "processed again" in out
+    [again] = listing(cli, "inbound", "list", "--failed")
+    assert (again["status"], again["attempts"]) == ("retry", 0)
+    # And a second retry of a message that is not parked is refused in one line
+    code, _, err = cli("inbound", "retry", "999")
+    assert code == 2 and "no inbound message 999" in err

@@ -7,8 +7,8 @@ from typing import Callable
 
 import pytest
 
-from engine.cli.main import main
 from engine.settings import Settings
+from tests.harness.cli import cli_runner
 
 Run = Callable[..., tuple[int, str, str]]
 HEADER = "ref,name,aliases,date_of_birth,description,last_seen\n"
@@ -16,17 +16,7 @@ HEADER = "ref,name,aliases,date_of_birth,description,last_seen\n"
 
 @pytest.fixture
 def pep_cli(settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    for key, value in {"PEP_DATABASE_URL": settings.database_url, "PEP_VAR_DIR": settings.var_dir,
-                       "PEP_OUTBOUND": settings.outbound, "PEP_SECRET_KEY": settings.secret_key,
-                       "PEP_DOMAIN": settings.domain}.items():
-        monkeypatch.setenv(key, str(value))
-    monkeypatch.delenv("PEP_BROKER_URL", raising=False)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
+    run = cli_runner(settings, monkeypatch, capsys)
     assert run("init")[0] == 0
     assert run("area", "add", "Brighton")[0] == 0
     assert run("partnership", "invite", "--name", "Brighton Pubwatch", "--type", "pubwatch", "--area", "Brighton",

@@ -11,7 +11,6 @@ from typing import Iterator
 import pytest
 import trustme
 from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
 
 from engine.app import App, build_app
 from engine.models import InboundMessage
@@ -19,7 +18,7 @@ from engine.runtime import Runtime
 from engine.settings import Settings
 from tests.conftest import wait_until
 from tests.harness.databases import PostgresDatabase
-from tests.harness.running import Pep, start_pep
+from tests.harness.running import Pep
 from tests.harness.services import PG_ADMIN_URL, require_postgres
 
 RCPT = "reply+abc@pep.test"

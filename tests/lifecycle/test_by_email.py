@@ -4,31 +4,20 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timezone
-from typing import Iterator
 
-import pytest
 from sqlalchemy import select
 
 from engine.clock import FixedClock
 from engine.models import InboundMessage, Partnership
 from engine.scheduler.tick import run_tick
 from engine.services.people import find_person
-from engine.settings import Settings
 from engine.services.isa_evidence import evidence_rows
-from tests.conftest import START, wait_until
+from tests.conftest import wait_until
 from tests.harness.mail import body_text, messages_to, reply_message, send
-from tests.harness.running import Pep, start_pep
+from tests.harness.running import Pep
 from tests.lifecycle.force import CHAIR, confirm_by_token, invite_partnership
 
 NEW_CHAIR = "new.chair@kemptown.example"
-
-
-@pytest.fixture
-def running(settings: Settings) -> Iterator[tuple[Pep, FixedClock]]:
-    clock = FixedClock(START)
-    pep = start_pep(settings, clock)
-    yield pep, clock
-    pep.stop()
 
 
 def _processed(pep: Pep, count: int) -> list[InboundMessage]:
@@ -45,8 +34,8 @@ def _member(pep: Pep, email: str) -> bool:
 
 
 def test_emailed_commands_take_effect_only_when_the_registered_sender_confirms(
-        running: tuple[Pep, FixedClock]) -> None:
-    pep, _clock = running
+        pep_at_fixed_time: tuple[Pep, FixedClock]) -> None:
+    pep, _clock = pep_at_fixed_time
     # Given an active DISC partnership whose chair has their welcome
     invite_partnership(pep.app, disc=True)
     confirm_by_token(pep.app, CHAIR)
@@ -83,8 +72,8 @@ def test_emailed_commands_take_effect_only_when_the_registered_sender_confirms(
     assert "used" in (rows[-1].outcome or "")
 
 
-def test_a_chair_hands_over_by_replying_to_a_reminder(running: tuple[Pep, FixedClock]) -> None:
-    pep, clock = running
+def test_a_chair_hands_over_by_replying_to_a_reminder(pep_at_fixed_time: tuple[Pep, FixedClock]) -> None:
+    pep, clock = pep_at_fixed_time
     # Given an active partnership whose chair receives the 14-day reminder
     pid = invite_partnership(pep.app)
     confirm_by_token(pep.app, CHAIR)

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from engine.app import App
 from engine.clock import FixedClock, SystemClock
-from tests.engine.test_cli import cli  # noqa: F401 - the fixture
 from tests.lifecycle.force import CHAIR, confirm_by_token
 
 
@@ -18,7 +17,7 @@ def _isa(cli) -> dict:  # type: ignore[no-untyped-def, type-arg]
     return json.loads(out)[0]
 
 
-def test_time_travel_with_pep_tick(cli, app: App, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_time_travel_with_pep_tick(cli, app: App, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
     # Given a partnership invited from the console and confirmed by its chair today
     assert cli("area", "add", "Sussex")[0] == 0
     assert cli("partnership", "invite", "--name", "Kemptown Traders", "--type", "shopwatch", "--area", "Sussex",
@@ -49,7 +48,7 @@ def test_time_travel_with_pep_tick(cli, app: App, clock: FixedClock) -> None:  #
     assert code == 0 and evidence["confirmed_by"] == CHAIR and len(evidence["isa_sha256"]) == 64
 
 
-def test_bad_input_on_the_console_is_one_line_and_status_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_bad_input_on_the_console_is_one_line_and_status_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     text = tmp_path / "isa.txt"
     text.write_text("The second agreement.\n", encoding="utf-8")
     table = [  # (argv, what stderr must say)
@@ -69,7 +68,7 @@ def test_bad_input_on_the_console_is_one_line_and_status_2(cli, tmp_path: Path) 
     assert code == 0 and "version 2 published" in out and "0 chair(s) asked" in out
 
 
-def test_admin_run_lists_each_line_and_fails_if_any_line_was_refused(cli) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_admin_run_lists_each_line_and_fails_if_any_line_was_refused(cli) -> None:  # type: ignore[no-untyped-def]
     # Given an admin and an area
     assert cli("area", "add", "Sussex")[0] == 0
     assert cli("person", "add", "admin@police.example", "--name", "Admin", "--role", "admin")[0] == 0
