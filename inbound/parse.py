@@ -13,6 +13,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 
 from inbound.html_text import html_to_text
 from inbound.limits import ParseLimits
+from inbound.parse_policy import message_policy
 
 _BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 _BARE_CR = re.compile(rb"\r(?!\n)")
@@ -94,7 +95,7 @@ def _parse_into(raw: bytes, limits: ParseLimits, result: ParsedMessage) -> None:
     head = _bound_head(head, limits, result.errors)
     body = _bound_body(head, body, limits, result.errors)
     try:
-        msg = BytesParser(policy=policy.default).parsebytes(head + body)
+        msg = BytesParser(policy=message_policy()).parsebytes(head + body)
     except Exception as exc:  # the stdlib parser has crash bugs on hostile input
         result.errors.append(f"message structure unreadable ({type(exc).__name__}); body read as plain text")
         result.text = _body_text(_decode_bytes(body.strip(), "utf-8"))[: limits.max_text_chars]

@@ -55,6 +55,12 @@ _MOBILE_SIGNATURE = re.compile(
 _SIGNATURE_SEPARATOR = re.compile(r"^--[ \t]*$")
 
 
+# The library compiles its large patterns again for every message, and they fall out of `re`'s own
+# cache when other code compiles many patterns; they depend only on the languages, so each is
+# compiled once per process and kept here (a few entries, never changed once written).
+_COMPILED: dict[tuple[str, tuple[str, ...]], re.Pattern[str]] = {}
+
+
 class _HeaderBlockMessage(EmailMessage):  # type: ignore[misc]  # the library has no type hints
     """mail-parser-reply splitting only at "From:/Sent:" blocks and "Original Message" lines.
 
@@ -64,12 +70,21 @@ class _HeaderBlockMessage(EmailMessage):  # type: ignore[misc]  # the library ha
 
     @property
     def HEADER_REGEX(self) -> re.Pattern[str]:  # noqa: N802 - the library's name
-        cached: re.Pattern[str] | None = getattr(self, "_header_regex", None)
+        key = ("header", tuple(self.languages))
+        cached = _COMPILED.get(key)
         if cached is None:
             blocks = [self._get_language_regex(language=lang, regex_key="from_header") for lang in self.languages]
             blocks.append(f"({GENERIC_MAIL_SEPARATOR})")
-            cached = re.compile("|".join(b for b in blocks if b), flags=re.MULTILINE | re.IGNORECASE)
-            self._header_regex = cached
+            cached = _COMPILED.setdefault(key, re.compile("|".join(b for b in blocks if b),
+                                                          flags=re.MULTILINE | re.IGNORECASE))
+        return cached
+
+    @property
+    def SIGNATURE_REGEX(self) -> re.Pattern[str]:  # noqa: N802 - the library's name
+        key = ("signature", tuple(self.languages))
+        cached = _COMPILED.get(key)
+        if cached is None:
+            cached = _COMPILED.setdefault(key, EmailMessage.SIGNATURE_REGEX.fget(self))
         return cached
 
 
