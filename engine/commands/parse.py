@@ -43,7 +43,11 @@ VERBS: list[Verb] = [
           'AUTHORING ON | AUTHORING OFF [FOR "Partnership name"]'),
     _verb("status", "STATUS", r'^STATUS$', "STATUS"),
     _verb("exclude", "EXCLUDE", r'^EXCLUDE\s+(?P<rest>.+)$', "EXCLUDE <subject ref> [<months>] <reason>"),
+    _verb("subject", "SUBJECT", r'^SUBJECT\s+(?P<rest>.+)$',
+          "SUBJECT on a line of its own, then Name:, Born: or Age:, Aliases:, Description:, Last seen: lines"),
 ]
+# A SUBJECT block travels as one line: its `Key: value` lines joined with this.
+BLOCK_JOIN = " | "
 
 
 @dataclass(frozen=True)
@@ -62,8 +66,25 @@ def tidy(line: str) -> str:
 
 
 def command_lines(text: str) -> list[str]:
-    """The non-empty lines of a message's new text, tidied."""
-    return [clean for clean in (tidy(line) for line in text.splitlines()) if clean]
+    """The non-empty lines of a message's new text, tidied; a SUBJECT block (the SUBJECT line and the
+    `Key: value` lines under it, up to a blank line) becomes one line."""
+    lines: list[str] = []
+    block: list[str] | None = None
+    for raw in text.splitlines():
+        clean = tidy(raw)
+        if block is not None:
+            if clean and ":" in clean:
+                block.append(clean)
+                continue
+            lines.append("SUBJECT " + BLOCK_JOIN.join(block) if block else "SUBJECT")
+            block = None
+        if clean.upper() == "SUBJECT":
+            block = []
+        elif clean:
+            lines.append(clean)
+    if block is not None:
+        lines.append("SUBJECT " + BLOCK_JOIN.join(block) if block else "SUBJECT")
+    return lines
 
 
 def _starts_with(line: str, keyword: str) -> bool:

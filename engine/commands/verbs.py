@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from engine.commands.scope import Scope, require_area, which_partnership
 from engine.env import Env
 from engine.errors import Conflict, NotPermitted
-from engine.models import Area, IsaConfirmation, Partnership, Role
-from engine.services.admin_subjects import parse_exclude, run_exclude
+from engine.models import Area, IsaConfirmation, Partnership, Role, StoredFile
+from engine.commands.parse import BLOCK_JOIN
+from engine.services.admin_subjects import Photo, parse_exclude, parse_subject, run_exclude, run_subject
 from engine.services.areas import find_area
 from engine.services.audit import record
 from engine.services.handover import pending_handover, request_handover
@@ -137,6 +138,25 @@ def run_exclude_line(ctx: Context, args: dict[str, str]) -> str:
     return run_exclude(ctx.session, ctx.env, ctx.scope.person, parse_exclude(f"EXCLUDE {args['rest']}"))
 
 
+def run_subject_line(ctx: Context, args: dict[str, str]) -> str:
+    """SUBJECT: the chair records a subject for their partnership; photos sent with the message come
+    along as stored files named in a `Photos:` part."""
+    parts, photo_ids = [], []
+    for part in args["rest"].split(BLOCK_JOIN):
+        key, _, value = part.partition(":")
+        if key.strip().lower() == "photos":
+            photo_ids = [int(v) for v in value.split(",") if v.strip().isdigit()]
+        else:
+            parts.append(part)
+    stored = [ctx.session.get(StoredFile, i) for i in photo_ids]
+    photos = tuple(Photo(f.filename, f.content_type, f.data or b"") for f in stored if f is not None)
+    outcome = run_subject(ctx.session, ctx.env, ctx.scope.person, parse_subject("SUBJECT\n" + "\n".join(parts), photos))
+    for held in stored:  # copied onto the subject: the copies held for the CONFIRM are no longer needed
+        if held is not None and held.subject_id is None and held.report_id is None and held.publication_id is None:
+            ctx.session.delete(held)
+    return outcome
+
+
 RUNNERS: dict[str, Runner] = {
     "invite": run_invite,
     "chair": run_chair,
@@ -147,4 +167,5 @@ RUNNERS: dict[str, Runner] = {
     "authoring": run_authoring,
     "status": run_status,
     "exclude": run_exclude_line,
+    "subject": run_subject_line,
 }

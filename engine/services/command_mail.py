@@ -8,7 +8,7 @@ from typing import Sequence
 from sqlalchemy.orm import Session
 
 from engine.commands.execute import Outcome, run_lines
-from engine.commands.parse import command_lines, parse_line
+from engine.commands.parse import BLOCK_JOIN, command_lines, parse_line
 from engine.env import Env
 from engine.errors import InvalidInput
 from engine.models import Person, ReplyToken
@@ -17,9 +17,16 @@ from engine.services.outbox import queue_message
 from engine.services.tokens import issue_token, reply_address, use_token
 
 
-def ask_to_confirm(session: Session, env: Env, person: Person, text: str, in_reply_to: str | None) -> int:
-    """Send `person` a summary of the lines understood (and those not); returns how many await CONFIRM."""
+def ask_to_confirm(session: Session, env: Env, person: Person, text: str, in_reply_to: str | None,
+                   photo_ids: Sequence[int] = ()) -> int:
+    """Send `person` a summary of the lines understood (and those not); returns how many await CONFIRM.
+
+    Photos sent with a SUBJECT block (already stored, ids in `photo_ids`) are named on its line.
+    """
     lines = command_lines(text)
+    if photo_ids:
+        lines = [f"{line}{BLOCK_JOIN}Photos: {','.join(map(str, photo_ids))}" if line.upper().startswith("SUBJECT ")
+                 else line for line in lines]
     if not lines:
         raise InvalidInput("the message has no commands in it: write one command per line, e.g. STATUS")
     understood, not_understood = [], []
