@@ -117,6 +117,7 @@ def complete(session: Session, env: Env, report: Report, text: str) -> bool:
     fields = read_fields(text)
     awaiting = [part for part in report.awaiting.split(",") if part]
     learnt = False
+    asked_only_where = awaiting == ["where"]
     if "when" in awaiting:
         when = find_when(fields.when or fields.description, report.created_at, env.settings.tz)
         if when is not None:
@@ -127,7 +128,7 @@ def complete(session: Session, env: Env, report: Report, text: str) -> bool:
         first_line = fields.description.splitlines()[0].strip() if fields.description else ""
         area = find_area_in(session, fields.where or fields.description)
         # Asked only where, a bare answer ("outside the Kings Arms") is the place even if no area matches.
-        place = fields.where or (first_line if area is not None or awaiting == ["where"] else "")
+        place = fields.where or (first_line if area is not None or asked_only_where else "")
         if place:
             report.where_text = place
             if area is not None:
