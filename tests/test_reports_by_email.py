@@ -5,11 +5,13 @@ import io
 import re
 from email.message import EmailMessage
 
+import pytest
 from PIL import Image
 from sqlalchemy import select
 
 from engine.models import AuditEvent, InboundMessage, Report, ReportTurn, StoredFile
 from engine.services.teams import add_team
+from engine.settings import Settings
 from tests.conftest import wait_until
 from tests.harness.force import area, officer, partnership
 from tests.harness.mail import body_text, messages_to, reply_message, send
@@ -22,6 +24,12 @@ NEIGHBOURHOOD = "east-snt@police.example"
 CENTRAL = "intel-unit@police.example"
 WEST = "west-snt@police.example"
 OFFICER = "pc.okafor@police.example"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """A smaller file limit, so that an oversized file fits within the SMTP message limit."""
+    return settings.with_changes(report_max_file_bytes=1_000_000)
 
 
 def jpeg(width: int = 640, height: int = 480) -> bytes:
@@ -165,6 +173,11 @@ def test_bad_reports_get_a_clear_answer_and_keep_the_original(pep: Pep) -> None:
                                                          "See attached", [(exe, "application", "octet-stream",
                                                                            "invoice.pdf")]), "is a program"),
         (OFFICER, report_mail(OFFICER, "incident@pep.test", "A test report"), "members and chairs"),
+        ("stranger@elsewhere.example", report_mail("stranger@elsewhere.example", "incident@pep.test", "A fight"),
+         "not registered"),
+        (LAPSED_MEMBER, report_mail(LAPSED_MEMBER, "incident@pep.test", "CCTV attached",
+                                    [(b"\xff\xd8\xff" + b"\x00" * 1_500_000, "image", "jpeg", "huge.jpg")]),
+         "at most 1.0 MB"),
     ]
     # Given each bad report is sent
     for _sender, message, _words in cases:

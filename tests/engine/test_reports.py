@@ -135,6 +135,8 @@ def test_report_cli_lists_shows_and_exports(world: App, cli_env: None, capsys: p
     # When the reports are listed, by area and by status
     assert main(["report", "list", "--json"]) == 0
     assert [r["ref"] for r in json.loads(capsys.readouterr().out)] == [second.ref, first.ref]
+    assert main(["report", "list"]) == 0
+    assert first.ref in capsys.readouterr().out
     assert main(["report", "list", "--area", "Brighton", "--json"]) == 0
     assert [r["ref"] for r in json.loads(capsys.readouterr().out)] == [second.ref]
     assert main(["report", "list", "--status", "closed", "--json"]) == 0
@@ -151,10 +153,16 @@ def test_report_cli_lists_shows_and_exports(world: App, cli_env: None, capsys: p
     bundle = message_from_bytes(out.read_bytes(), policy=policy.default)
     names = [part.get_filename() for part in bundle.iter_attachments()]
     assert f"{first.ref}.json" in names and "a.png" in names
+    # And the routing rules explain a stored report by its reference
+    knife = _file(world, "When: today 3pm\nWhere: Hove\n\nHe showed a knife.")
+    assert main(["rules", "explain", "--report", knife.ref]) == 0
+    explained = capsys.readouterr().out
+    assert "weapons are also the central team's business" in explained and "Hove Team <hove@police.example>" in explained
     # And bad requests say what is wrong in one line, exit status 2
     for argv, words in [(["report", "show", "PEP-2026-999999"], "no report"),
                         (["report", "list", "--area", "Atlantis"], "unknown area"),
-                        (["report", "list", "--since", "soon"], "not an ISO date")]:
+                        (["report", "list", "--since", "soon"], "not an ISO date"),
+                        (["rules", "explain", "--report", "PEP-2026-999999"], "no report")]:
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert words in err and len(err.strip().splitlines()) == 1
