@@ -68,10 +68,11 @@ def team_person(session: Session, env: Env, label: str, email: str) -> Person:
     return ensure_person(session, env, email, label, actor="pep")
 
 
-def send_to_teams(session: Session, env: Env, report: Report, updated: bool = False) -> list[str]:
+def send_to_teams(session: Session, env: Env, report: Report, updated: bool = False,
+                  understood: dict[str, Any] | None = None, refs: list[dict[str, Any]] | None = None) -> list[str]:
     """The police copy (summary first, the reporter's words, every file) to each team the report was routed to."""
-    values = summary(session, env, report) | {"updated": updated}
-    refs = all_file_refs(session, report)
+    values = (understood or summary(session, env, report)) | {"updated": updated}
+    refs = all_file_refs(session, report) if refs is None else refs
     sent = []
     for team in report.routing.get("teams", []):
         person = team_person(session, env, team["label"], team["email"])
@@ -82,9 +83,10 @@ def send_to_teams(session: Session, env: Env, report: Report, updated: bool = Fa
     return sent
 
 
-def acknowledge(session: Session, env: Env, report: Report, person: Person, updated: bool = False) -> None:
+def acknowledge(session: Session, env: Env, report: Report, person: Person, updated: bool = False,
+                understood: dict[str, Any] | None = None) -> None:
     """The reporter's acknowledgement: reference, what was understood, where it went, how to add more."""
-    values = summary(session, env, report) | {
+    values = (understood or summary(session, env, report)) | {
         "person_name": person.name or person.email, "updated": updated,
         "sent_to": [t["label"] for t in report.routing.get("teams", [])],
         "ask_when": "when" in report.awaiting.split(","), "ask_where": "where" in report.awaiting.split(",")}

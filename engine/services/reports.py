@@ -16,7 +16,7 @@ from engine.services.publications import DraftFile
 from engine.services.references import next_reference
 from engine.services.report_fields import ReportFields, only_sign_off, read_fields
 from engine.services.report_files import check_files
-from engine.services.report_mail import acknowledge, send_to_teams, store_files
+from engine.services.report_mail import acknowledge, send_to_teams, store_files, summary
 from engine.services.report_places import find_area_in
 from engine.services.report_routing import destinations, report_facts
 from engine.services.report_when import find_when
@@ -108,10 +108,11 @@ def file_report(session: Session, env: Env, person: Person, kind: str, text: str
                       text=text.strip(), inbound_message_id=inbound_message_id, created_at=now)
     session.add(turn)
     session.flush()
-    store_files(session, env, report, checked, turn)
+    refs = store_files(session, env, report, checked, turn)
     extend_on_incident(session, env, report)
-    sent = send_to_teams(session, env, report)
-    acknowledge(session, env, report, person)
+    understood = summary(session, env, report)
+    sent = send_to_teams(session, env, report, understood=understood, refs=refs)
+    acknowledge(session, env, report, person, understood=understood)
     record(session, env, person.email, "report.received", "report", report.id, ref=report.ref, kind=kind,
            routed_to=sent, routes=report.routing["routes"], awaiting=report.awaiting, isa_lapsed=report.isa_lapsed,
            files=len(checked))
