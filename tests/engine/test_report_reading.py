@@ -133,3 +133,12 @@ def test_forbidden_or_oversized_files_are_refused_by_name(item: DraftFile, words
 
 def test_a_document_without_macros_is_kept() -> None:
     assert check_file(DraftFile("rota.docx", "application/octet-stream", _ooxml(False)), 1_000_000).filename == "rota.docx"
+
+
+def test_a_bad_default_grading_setting_is_refused_at_start() -> None:
+    from engine.settings import load_settings
+    # Given a force sets a grading that is not 3x5x2
+    # Then the settings do not load, and the message names the variable
+    with pytest.raises(InvalidInput, match="PEP_REPORT_DEFAULT_GRADING"):
+        load_settings({"PEP_REPORT_DEFAULT_GRADING": "4Z P"})
+    assert load_settings({"PEP_REPORT_DEFAULT_GRADING": "3E C"}).report_default_grading == "3E C"
