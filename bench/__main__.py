@@ -7,7 +7,7 @@ import sys
 
 from bench import machine, report
 
-WORKLOADS = ["isa_roundtrip", "intake", "processing", "tick", "audience", "fanout", "resolution"]
+WORKLOADS = ["isa_roundtrip", "intake", "processing", "tick", "audience", "fanout", "resolution", "reports"]
 
 
 def main(argv: list[str] | None = None) -> int:

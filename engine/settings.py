@@ -139,6 +139,12 @@ class Settings:
         "IMAP folder that stored messages are moved to (created if missing); never deleted"))
     imap_poll_seconds: int = field(default=60, metadata=_doc(
         "longest wait between IMAP checks (IDLE wakes PEP sooner when the server supports it)"))
+    report_max_file_bytes: int = field(default=8_000_000, metadata=_doc(
+        "largest single file kept with an incident or intelligence report; a bigger one is refused with an answer"))
+    report_default_grading: str = field(default="2B P", metadata=_doc(
+        "3x5x2 grading given to intelligence from partnership sources until the team regrades it (e.g. 2B P)"))
+    report_reply_days: int = field(default=180, metadata=_doc(
+        "how long the reply addresses of a report's conversation stay valid, for the reporter and the team"))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -223,6 +229,8 @@ def _validate(settings: Settings) -> None:
     if not settings.domain or "@" in settings.domain:
         raise InvalidInput(f"PEP_DOMAIN {settings.domain!r} is not a mail domain")
     reminder_days(settings)
+    from engine.services.grading import parse_grading  # noqa: PLC0415 - settings stay importable alone
+    parse_grading(settings.report_default_grading, "PEP_REPORT_DEFAULT_GRADING")
     if not 0 <= settings.isa_reminder_hour <= 23:
         raise InvalidInput("PEP_ISA_REMINDER_HOUR must be 0 to 23")
     if settings.isa_grace_days < 1 or settings.scheduler_seconds < 1 or settings.command_confirm_hours < 1:

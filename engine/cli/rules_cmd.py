@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     which = explain.add_mutually_exclusive_group(required=True)
     which.add_argument("--publication", type=int, help="a publication's id")
     which.add_argument("--draft", help="a draft saved as an .eml file")
-    which.add_argument("--report", help='a report as JSON: {"kind": "incident", "area": "…", "text": "…"}')
+    which.add_argument("--report", help='a report\'s reference (PEP-2026-000123) or a report as JSON: {"kind": "incident", "area": "…", "text": "…"}')
     explain.add_argument("--from", dest="sender", help="the draft's author (default: its From)")
     explain.set_defaults(func=run_explain)
 
@@ -82,6 +82,8 @@ def run_explain(args: argparse.Namespace) -> int:
 
 
 def _explain_report(session, app, text: str) -> int:  # type: ignore[no-untyped-def]
+    if text.strip().upper().startswith("PEP-"):
+        text = _stored_report_json(session, text)
     try:
         report = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -99,3 +101,13 @@ def _explain_report(session, app, text: str) -> int:  # type: ignore[no-untyped-
     for destination in destinations(session, routes, area, None):
         print(f"  {destination.label} <{destination.email}>")
     return 0
+
+
+def _stored_report_json(session, ref: str) -> str:  # type: ignore[no-untyped-def]
+    """A stored report's routing facts, as the JSON --report takes."""
+    from engine.services.report_views import find_report  # noqa: PLC0415 - only this path needs it
+    report = find_report(session, ref)
+    area = session.get(Area, report.area_id) if report.area_id else None
+    return json.dumps({"kind": report.kind, "area": area.name if area else None,
+                       "text": "\n".join(filter(None, (report.where_text, report.who_text, report.description))),
+                       "reply_to_alert": report.publication_id is not None})

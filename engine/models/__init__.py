@@ -33,3 +33,6 @@ __all__ = [
     "ImapCursor",
 ]
 __all__ += ["BounceEvent"]
+from engine.models.report_turn import ReportTurn  # noqa: E402
+
+__all__ += ["ReportTurn"]

@@ -24,3 +24,6 @@ class StoredFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime]
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    report_turn_id: Mapped[int | None] = mapped_column(ForeignKey("report_turns.id"), index=True)

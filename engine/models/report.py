@@ -31,3 +31,13 @@ class Report(Base):
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"), index=True)
     created_at: Mapped[datetime]
     publication_id: Mapped[int | None] = mapped_column(ForeignKey("publications.id"), index=True)
+    # "stated" when the reporter said when; "received" when the time is the message's arrival
+    when_source: Mapped[str] = mapped_column(String(10), default="stated")
+    # what the acknowledgement asked for and the reporter has not yet answered: "", "when", "where", "when,where"
+    awaiting: Mapped[str] = mapped_column(String(20), default="")
+    # the national 3x5x2 grading: source evaluation 1-3, intelligence assessment A-E, handling code P or C
+    source_grade: Mapped[str | None] = mapped_column(String(1))
+    intel_grade: Mapped[str | None] = mapped_column(String(1))
+    handling_code: Mapped[str | None] = mapped_column(String(1))
+    isa_lapsed: Mapped[bool] = mapped_column(default=False)
+    closed_at: Mapped[datetime | None]

@@ -15,6 +15,8 @@ from inbound.handlers.alert_reply import handle_alert_reply
 from inbound.handlers.draft_reply import handle_draft_reply
 from inbound.handlers.publication_mail import handle_publication_mail
 from inbound.handlers.withdraw_reply import handle_withdraw_reply
+from inbound.handlers.report_mail import handle_report_mail
+from inbound.handlers.report_reply import handle_report_reply
 
 Handler = Callable[[Work], str]
 
@@ -30,6 +32,9 @@ HANDLERS: dict[str, Handler] = {
     "reply:withdraw": handle_withdraw_reply,
     "reply:alert": handle_alert_reply,
     "reply:exclusion": handle_exclusion_reply,
+    "incident": handle_report_mail,
+    "intel": handle_report_mail,
+    "reply:report": handle_report_reply,
 }
 
 

@@ -12,6 +12,10 @@ from outbound.render import Renderer
 from .conftest import SAMPLES_FILE, TEMPLATES_DIR
 
 KINDS = [
+    "member.report.ack",
+    "member.report.message",
+    "police.report.new",
+    "police.report.message",
     "any.help.reply",
     "any.reply.refused",
     "any.reply.unclear",
