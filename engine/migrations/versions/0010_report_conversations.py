@@ -1,7 +1,7 @@
 """report conversations, grading and attachment dimensions
 
 Revision ID: 0010
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-27 19:55:00.000000
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import engine.models.base
 
 
 revision = '0010'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
