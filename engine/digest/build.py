@@ -108,16 +108,17 @@ def queue_digests(session: Session, env: Env, moment_label: str | None, email: s
     return len(built)
 
 
-def preview_values(session: Session, env: Env, email: str) -> dict[str, Any]:
-    """The values `pep digest preview` renders: what the person would get now, even if empty or off."""
+def preview_values(session: Session, env: Env, email: str) -> tuple[dict[str, Any], bytes] | None:
+    """What `pep digest preview` renders, with the chart's PNG; None when there is nothing to say.
+    Shown even with the digest off, so an operator can see what the person would get."""
     people = readers(session, email, force=True)
     if not people:
         raise NotFound(f"no one with the address {email} is registered")
     world = gather(session, env, people[0].person_id)
     values = reader_values(env, world, people[0])
     if values is None:
-        return {}
-    return _context(env, world, people[0], values, 0)
+        return None
+    return _context(env, world, people[0], values, 0), chart_png(values["series"], world.week_starts)
 
 
 __all__ = ["queue_digests", "preview_values", "week_label"]

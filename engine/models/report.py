@@ -31,3 +31,6 @@ class Report(Base):
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"), index=True)
     created_at: Mapped[datetime]
     publication_id: Mapped[int | None] = mapped_column(ForeignKey("publications.id"), index=True)
+    # MOPI: when the report is next reviewed, and when its personal details were disposed of.
+    review_at: Mapped[datetime | None]
+    disposed_at: Mapped[datetime | None]

@@ -15,6 +15,8 @@ from inbound.handlers.alert_reply import handle_alert_reply
 from inbound.handlers.draft_reply import handle_draft_reply
 from inbound.handlers.publication_mail import handle_publication_mail
 from inbound.handlers.withdraw_reply import handle_withdraw_reply
+from inbound.handlers.digest_reply import handle_digest_reply
+from inbound.handlers.review_reply import handle_review_reply
 
 Handler = Callable[[Work], str]
 
@@ -30,6 +32,8 @@ HANDLERS: dict[str, Handler] = {
     "reply:withdraw": handle_withdraw_reply,
     "reply:alert": handle_alert_reply,
     "reply:exclusion": handle_exclusion_reply,
+    "reply:digest": handle_digest_reply,
+    "reply:review": handle_review_reply,
 }
 
 
