@@ -20,5 +20,6 @@ def handle_digest_reply(work: Work) -> str:
         raise TokenWrongSender("the reply came from a different address than the one we wrote to")
     # An answer per reply could loop with a careless auto-responder; automatic mail never reaches a
     # handler (steps drop it), and the answer itself carries no reply address.
-    queue_message(work.session, env, ANSWER_KIND, {}, person=work.person, in_reply_to=work.row.message_id_header)
+    queue_message(work.session, env, ANSWER_KIND, {}, person=work.person,
+                  in_reply_to=f"<{work.row.message_id_header}>" if work.row.message_id_header else None)
     return f"digest reply from {work.person.email}: told to use incident@ or intel@"
