@@ -8,6 +8,7 @@ import sys
 from bench import machine, report
 
 WORKLOADS = ["isa_roundtrip", "intake", "processing", "tick", "audience", "fanout", "resolution"]
+WORKLOADS += ["digest"]
 
 
 def main(argv: list[str] | None = None) -> int:

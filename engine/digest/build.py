@@ -15,11 +15,12 @@ from engine.digest.schedule import week_label
 from engine.digest.values import reader_values
 from engine.env import Env
 from engine.errors import NotFound
-from engine.models import Delivery, StoredFile
+from engine.models import Broadcast, Delivery, StoredFile
 from engine.queue.wakeups import wake_after_commit
 from engine.services.bulk import TokenRequest, claim_many, issue_many, record_many
 from engine.services.isa import current_version
-from engine.services.outbox import OUTBOUND_QUEUE, base_context
+from engine.services.fanout import BROADCAST_QUEUE
+from engine.services.outbox import base_context
 
 KIND = "any.digest"
 CHART_NAME = "reports-per-week.png"
@@ -28,28 +29,37 @@ REPLY_DAYS = 14
 _CHUNK = 2000
 
 
-def _charts(session: Session, env: Env, world: World, built: list[tuple[Reader, dict[str, Any]]]) -> dict[str, int]:
-    """series key -> stored file id: one PNG per distinct series, shared by every reader who has it."""
+def _broadcasts(session: Session, env: Env, world: World,
+                built: list[tuple[Reader, dict[str, Any]]]) -> dict[str, int]:
+    """series key -> broadcast id: readers with the same chart share one broadcast holding the PNG (stored
+    once) and the values they share, so workers send them in batches like any other broadcast."""
     wanted = {series_key(v["series"], world.week_starts): v["series"] for _r, v in built}
     now = env.clock.now()
+    shared = {"week_of": world.now.astimezone(env.settings.tz).date().isoformat(),
+              "_reply": {"purpose": "digest", "until": (world.now + timedelta(days=REPLY_DAYS)).isoformat()}}
     ids: dict[str, int] = {}
     for key, counts in wanted.items():
         data = chart_png(counts, world.week_starts)
-        ids[key] = session.execute(insert(StoredFile).returning(StoredFile.id).values(
+        chart_id = session.execute(insert(StoredFile).returning(StoredFile.id).values(
             filename=CHART_NAME, content_type="image/png", size=len(data),
             sha256=hashlib.sha256(data).hexdigest(), data=data, created_at=now)).scalar_one()
+        ids[key] = session.execute(insert(Broadcast).returning(Broadcast.id).values(
+            kind=KIND, context=shared | {"chart_rows": chart_rows(counts, world.week_starts)},
+            attachments=[{"stored_file": chart_id, "inline": CHART_CID}], bulk=True, created_at=now)).scalar_one()
     return ids
 
 
-def _context(env: Env, world: World, reader: Reader, values: dict[str, Any], chart_id: int) -> dict[str, Any]:
-    context = base_context(env, None, reader.email) | {"recipient_name": reader.name or reader.email.split("@")[0]}
-    context.update({k: v for k, v in values.items() if k != "series"})
-    context.update({
-        "chart_rows": chart_rows(values["series"], world.week_starts),
+def _own(values: dict[str, Any]) -> dict[str, Any]:
+    """A reader's own values, as stored in their delivery row (the chart's are the broadcast's)."""
+    return {k: v for k, v in values.items() if k != "series"}
+
+
+def _context(env: Env, world: World, reader: Reader, values: dict[str, Any]) -> dict[str, Any]:
+    """Everything one digest renders with, as the outbound side would assemble it (for the preview)."""
+    return base_context(env, None, reader.email) | {
+        "recipient_name": reader.name or reader.email.split("@")[0],
         "week_of": world.now.astimezone(env.settings.tz).date().isoformat(),
-        "_attachments": [{"stored_file": chart_id, "inline": CHART_CID}],
-        "_reply": {"purpose": "digest", "until": (world.now + timedelta(days=REPLY_DAYS)).isoformat()}})
-    return context
+        "chart_rows": chart_rows(values["series"], world.week_starts)} | _own(values)
 
 
 def build(session: Session, env: Env, world: World, people: list[Reader]) -> list[tuple[Reader, dict[str, Any]]]:
@@ -89,17 +99,20 @@ def queue_digests(session: Session, env: Env, moment_label: str | None, email: s
         built = [keys[key] for key in sorted(claimed)]
     if not built:
         return 0
-    charts = _charts(session, env, world, built)
+    broadcasts = _broadcasts(session, env, world, built)
     tokens = _isa_tokens(session, env, built)
     now = env.clock.now()
-    rows = [{"kind": KIND, "person_id": reader.person_id, "to_addr": reader.email,
-             "context": _context(env, world, reader, values, charts[series_key(values["series"], world.week_starts)]),
+    rows = [{"kind": KIND, "person_id": reader.person_id, "to_addr": reader.email, "context": _own(values),
+             "broadcast_id": broadcasts[series_key(values["series"], world.week_starts)],
              "reply_token": env.address(f"reply+{tokens[reader.person_id]}") if reader.person_id in tokens else None,
              "status": "queued", "attempts": 0, "next_attempt_at": now, "created_at": now}
             for reader, values in built]
     for start in range(0, len(rows), _CHUNK):
-        for delivery_id in session.execute(insert(Delivery).returning(Delivery.id), rows[start:start + _CHUNK]).scalars():
-            wake_after_commit(session, OUTBOUND_QUEUE, delivery_id)
+        session.execute(insert(Delivery), rows[start:start + _CHUNK])
+    # Workers take each broadcast's deliveries in batches: one wake-up per stream, not one per reader.
+    for broadcast_id in broadcasts.values():
+        for _stream in range(min(env.settings.delivery_streams, 2)):
+            wake_after_commit(session, BROADCAST_QUEUE, broadcast_id)
     record_many(session, env, "pep", "digest.queued", "person",
                 [(reader.person_id, {"week": moment_label or "now", "alerts": [a["id"] for a in values["alerts"]],
                                      "news": len(values["news"]), "events": len(values["events"]),
@@ -118,7 +131,7 @@ def preview_values(session: Session, env: Env, email: str) -> tuple[dict[str, An
     values = reader_values(env, world, people[0])
     if values is None:
         return None
-    return _context(env, world, people[0], values, 0), chart_png(values["series"], world.week_starts)
+    return _context(env, world, people[0], values), chart_png(values["series"], world.week_starts)
 
 
 __all__ = ["queue_digests", "preview_values", "week_label"]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from engine.app import App
 from engine.clock import FixedClock
-from engine.models import Delivery, IsaConfirmation, Partnership, StoredFile
+from engine.models import Broadcast, Delivery, IsaConfirmation, Partnership, StoredFile
 from engine.scheduler.tick import run_tick
 from engine.services.people import get_person
 from tests.digest.world import build, publish, report
@@ -80,10 +80,13 @@ def test_content_respects_the_gate_and_expiry_and_empty_digests_are_not_sent(app
     assert [n["title"] for n in member["news"]] == ["Christmas opening hours"]
     assert [e["title"] for e in member["events"]] == ["Pubwatch meeting"]
     assert (member["reports_week"], member["reports_year"]) == (3, 4)
-    assert sum(row["reports"] for row in member["chart_rows"]) == 4 and len(member["chart_rows"]) == 12
-    # And the chart is a stored PNG shown inline
-    [ref] = member["_attachments"]
+    # And the chart (12 weeks, shared by everyone with the same figures) is a stored PNG shown inline
     with app.sessions() as session:
+        broadcast = session.get(Broadcast, digests["m0@east-pubwatch.example"].broadcast_id)
+        assert broadcast is not None
+        rows = broadcast.context["chart_rows"]
+        assert sum(row["reports"] for row in rows) == 4 and len(rows) == 12
+        [ref] = broadcast.attachments
         chart = session.get(StoredFile, ref["stored_file"])
         assert chart is not None and chart.data is not None and chart.data.startswith(b"\x89PNG")
     assert ref["inline"] == "chart.digest"
