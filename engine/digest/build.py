@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from engine.digest.audience import Reader, readers
 from engine.digest.chart import chart_png, chart_rows, series_key
 from engine.digest.content import World, gather
-from engine.digest.schedule import week_label
 from engine.digest.values import reader_values
 from engine.env import Env
 from engine.errors import NotFound
@@ -134,4 +133,3 @@ def preview_values(session: Session, env: Env, email: str) -> tuple[dict[str, An
     return _context(env, world, people[0], values), chart_png(values["series"], world.week_starts)
 
 
-__all__ = ["queue_digests", "preview_values", "week_label"]

@@ -11,8 +11,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from engine.env import Env
-from engine.models import Area, BounceEvent, IsaConfirmation, Partnership, Person, Publication, Report, Role
-from engine.models import Delivery
+from engine.models import Area, BounceEvent, Delivery, IsaConfirmation, Partnership, Publication, Report, Role
 from engine.services import gate
 from engine.services.expiry import publication_current
 from engine.services.isa import current_version
@@ -122,4 +121,3 @@ def gather(session: Session, env: Env, person_id: int | None = None) -> World:
                  bounces=bounces, force_bounces=force_bounces)
 
 
-__all__ = ["World", "gather", "Person"]

@@ -2,7 +2,7 @@
 <reason> or DISPOSE by reply; beyond the policy maximum, or from someone else, nothing changes."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
