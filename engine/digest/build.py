@@ -25,19 +25,20 @@ KIND = "any.digest"
 CHART_NAME = "reports-per-week.png"
 CHART_CID = "chart.digest"  # the templates show cid:chart.digest
 REPLY_DAYS = 14
-_CHUNK = 2000
+READERS_PER_CHUNK = 2000
 
 
-def _broadcasts(session: Session, env: Env, world: World,
-                built: list[tuple[Reader, dict[str, Any]]]) -> dict[str, int]:
+def _broadcasts(session: Session, env: Env, world: World, built: list[tuple[Reader, dict[str, Any]]],
+                ids: dict[str, int]) -> dict[str, int]:
     """series key -> broadcast id: readers with the same chart share one broadcast holding the PNG (stored
     once) and the values they share, so workers send them in batches like any other broadcast."""
     wanted = {series_key(v["series"], world.week_starts): v["series"] for _r, v in built}
     now = env.clock.now()
     shared = {"week_of": world.now.astimezone(env.settings.tz).date().isoformat(),
               "_reply": {"purpose": "digest", "until": (world.now + timedelta(days=REPLY_DAYS)).isoformat()}}
-    ids: dict[str, int] = {}
     for key, counts in wanted.items():
+        if key in ids:
+            continue
         data = chart_png(counts, world.week_starts)
         chart_id = session.execute(insert(StoredFile).returning(StoredFile.id).values(
             filename=CHART_NAME, content_type="image/png", size=len(data),
@@ -91,6 +92,17 @@ def queue_digests(session: Session, env: Env, moment_label: str | None, email: s
     if email is not None and not people:
         raise NotFound(f"{email} does not get a digest (unknown address, digest off or unsubscribed)")
     world = gather(session, env, people[0].person_id if email is not None else None)
+    broadcasts: dict[str, int] = {}
+    queued = 0
+    # A chunk of readers at a time, so that memory stays flat however large the force.
+    for start in range(0, len(people), READERS_PER_CHUNK):
+        queued += _queue_chunk(session, env, world, people[start:start + READERS_PER_CHUNK], moment_label,
+                               broadcasts)
+    return queued
+
+
+def _queue_chunk(session: Session, env: Env, world: World, people: list[Reader], moment_label: str | None,
+                 broadcasts: dict[str, int]) -> int:
     built = build(session, env, world, people)
     if moment_label is not None:
         keys = {f"digest:{moment_label}:{reader.person_id}": (reader, values) for reader, values in built}
@@ -98,7 +110,8 @@ def queue_digests(session: Session, env: Env, moment_label: str | None, email: s
         built = [keys[key] for key in sorted(claimed)]
     if not built:
         return 0
-    broadcasts = _broadcasts(session, env, world, built)
+    known = set(broadcasts.values())
+    _broadcasts(session, env, world, built, broadcasts)
     tokens = _isa_tokens(session, env, built)
     now = env.clock.now()
     rows = [{"kind": KIND, "person_id": reader.person_id, "to_addr": reader.email, "context": _own(values),
@@ -106,10 +119,9 @@ def queue_digests(session: Session, env: Env, moment_label: str | None, email: s
              "reply_token": env.address(f"reply+{tokens[reader.person_id]}") if reader.person_id in tokens else None,
              "status": "queued", "attempts": 0, "next_attempt_at": now, "created_at": now}
             for reader, values in built]
-    for start in range(0, len(rows), _CHUNK):
-        session.execute(insert(Delivery), rows[start:start + _CHUNK])
+    session.execute(insert(Delivery), rows)
     # Workers take each broadcast's deliveries in batches: one wake-up per stream, not one per reader.
-    for broadcast_id in broadcasts.values():
+    for broadcast_id in set(broadcasts.values()) - known:
         for _stream in range(min(env.settings.delivery_streams, 2)):
             wake_after_commit(session, BROADCAST_QUEUE, broadcast_id)
     record_many(session, env, "pep", "digest.queued", "person",

@@ -28,7 +28,8 @@ class World:
 
     now: datetime
     week_starts: list[date]
-    received: dict[int, list[dict[str, Any]]]          # person id -> publications received, still current
+    received: dict[int, list[int]]                      # person id -> publications received, still current
+    publications: dict[int, dict[str, Any]]             # publication id -> what the digest shows of it
     gated_partnerships: set[int]                        # may receive personal data now
     series: dict[int, list[int]]                        # partnership id -> reports per week, oldest first
     this_year: dict[int, int]
@@ -38,25 +39,27 @@ class World:
     force_bounces: int
 
 
-def _received(session: Session, env: Env, now: datetime, person_id: int | None) -> dict[int, list[dict[str, Any]]]:
+def _received(session: Session, env: Env, now: datetime,
+              person_id: int | None) -> tuple[dict[int, list[int]], dict[int, dict[str, Any]]]:
+    """Who received which current publication (ids only: a force has many readers and few publications)."""
     since = now - timedelta(days=NEWS_DAYS)
-    query = (select(Delivery.person_id, Publication.id, Publication.kind, Publication.category, Publication.title,
-                    Publication.expires_at, Publication.starts_at, Publication.place, Publication.published_at)
-             .join(Publication, Publication.id == Delivery.publication_id)
-             .where(publication_current(now), Delivery.person_id.is_not(None),
-                    Delivery.kind == "member.publication")
-             .distinct())
+    shown = {pid: {"id": pid, "kind": kind, "category": category, "title": title, "expires_at": expires,
+                   "starts_at": starts, "place": place}
+             for pid, kind, category, title, expires, starts, place, published in session.execute(
+                 select(Publication.id, Publication.kind, Publication.category, Publication.title,
+                        Publication.expires_at, Publication.starts_at, Publication.place, Publication.published_at)
+                 .where(publication_current(now)))
+             if not (kind in ("news", "document") and (published is None or published < since))
+             and not (kind in ("event", "meeting") and (starts is None or starts <= now))}
+    query = (select(Delivery.person_id, Delivery.publication_id)
+             .where(Delivery.publication_id.in_(list(shown) or [-1]), Delivery.person_id.is_not(None),
+                    Delivery.kind == "member.publication").distinct())
     if person_id is not None:
         query = query.where(Delivery.person_id == person_id)
-    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for pid, pub_id, kind, category, title, expires, starts, place, published in session.execute(query):
-        if kind in ("news", "document") and (published is None or published < since):
-            continue
-        if kind in ("event", "meeting") and (starts is None or starts <= now):
-            continue
-        found[pid].append({"id": pub_id, "kind": kind, "category": category, "title": title,
-                           "expires_at": expires, "starts_at": starts, "place": place})
-    return found
+    found: dict[int, list[int]] = defaultdict(list)
+    for reader, publication in session.execute(query):
+        found[reader].append(publication)
+    return found, shown
 
 
 def _gated(session: Session, now: datetime) -> set[int]:
@@ -115,8 +118,9 @@ def gather(session: Session, env: Env, person_id: int | None = None) -> World:
     bounces, force_bounces = _bounces(session, now)
     partnerships = {pid: (name, path) for pid, name, path in session.execute(
         select(Partnership.id, Partnership.name, Area.path).join(Area, Area.id == Partnership.area_id))}
+    received, publications = _received(session, env, now, person_id)
     return World(now=now, week_starts=[s.astimezone(env.settings.tz).date() for s in starts],
-                 received=_received(session, env, now, person_id), gated_partnerships=_gated(session, now),
+                 received=received, publications=publications, gated_partnerships=_gated(session, now),
                  series=series, this_year=totals, partnership=partnerships, deadlines=_deadlines(session, env),
                  bounces=bounces, force_bounces=force_bounces)
 

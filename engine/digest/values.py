@@ -26,7 +26,8 @@ def _publications(env: Env, world: World, reader: Reader) -> dict[str, list[dict
     passes the gate now (active, ISA current)."""
     passes = any(pid in world.gated_partnerships for pid in reader.partnerships)
     sections: dict[str, list[dict[str, Any]]] = {"alerts": [], "news": [], "events": [], "documents": []}
-    for pub in sorted(world.received.get(reader.person_id, []), key=lambda p: (p["starts_at"] or p["expires_at"]
+    received = [world.publications[i] for i in world.received.get(reader.person_id, [])]
+    for pub in sorted(received, key=lambda p: (p["starts_at"] or p["expires_at"]
                                                                                  or world.now, p["id"])):
         if gate.carries_personal_data(pub["category"]) and not passes:
             continue
