@@ -13,7 +13,7 @@ import engine.models.base
 
 
 revision = '0011'
-down_revision = '0003'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
