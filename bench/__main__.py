@@ -7,7 +7,7 @@ import sys
 
 from bench import machine, report
 
-WORKLOADS = ["isa_roundtrip", "intake", "processing", "tick", "audience", "fanout", "resolution", "reports"]
+WORKLOADS = ["isa_roundtrip", "intake", "processing", "tick", "audience", "fanout", "resolution", "reports", "digest"]
 
 
 def main(argv: list[str] | None = None) -> int:

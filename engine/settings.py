@@ -14,6 +14,10 @@ from engine.errors import InvalidInput
 EXPIRY_DEFAULTS = ("offender=90,wanted=28,licence=90,order=180,id_sought=28,info=28,"
                    "news=28,event=90,meeting=90,document=365")
 
+RETENTION_DEFAULTS = ("offender=72,wanted=24,licence=72,order=72,id_sought=24,exclusion=24,"
+                      "reports=72,inbound=6,deliveries=24,audit=84")
+REVIEW_DEFAULTS = "offender=12,wanted=3,licence=6,order=12,id_sought=3,exclusion=12,reports=12"
+
 
 def _doc(text: str) -> dict[str, str]:
     return {"doc": text}
@@ -145,6 +149,22 @@ class Settings:
         "3x5x2 grading given to intelligence from partnership sources until the team regrades it (e.g. 2B P)"))
     report_reply_days: int = field(default=180, metadata=_doc(
         "how long the reply addresses of a report's conversation stay valid, for the reporter and the team"))
+    digest_day: str = field(default="monday", metadata=_doc(
+        "weekday the weekly digest goes out (monday … sunday), in PEP_TIMEZONE"))
+    digest_time: str = field(default="08:00", metadata=_doc(
+        "local time (HH:MM, PEP_TIMEZONE) from which the weekly digest is built and sent"))
+    digest_variants: str = field(default="chair,police", metadata=_doc(
+        "roles whose digest has its own part: chair (ISA status), police (area summary); empty means none"))
+    retention_months: str = field(default=RETENTION_DEFAULTS, metadata=_doc(
+        "months each kind of record is kept before it is deleted or anonymised: subjects per category after "
+        "they stop being current, reports, raw inbound mail and deliveries after they were made; audit is never "
+        "deleted by PEP"))
+    review_months: str = field(default=REVIEW_DEFAULTS, metadata=_doc(
+        "MOPI review period per subject category and for reports: the review date is set this long after creation"))
+    retain_max_months: int = field(default=24, metadata=_doc(
+        "policy maximum of a RETAIN reply to a review reminder, in months"))
+    retention_hour: int = field(default=3, metadata=_doc(
+        "local hour (PEP_TIMEZONE) from which the daily retention and expiry sweep runs"))
 
     @property
     def tz(self) -> ZoneInfo:

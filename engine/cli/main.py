@@ -10,12 +10,12 @@ from engine.cli import (area_cmd, audit_cmd, config_cmd, deliveries, demo, inbou
                         partnerships, person_cmd, serve, team_cmd, type_cmd)
 from engine.cli import (admin_cmd, alert_cmd, bounce_cmd, broadcast_cmd, dataview_cmd, exclusion_cmd, rules_cmd,
                         scheduler_cmd, subject_cmd, template_cmd)
-from engine.cli import report_cmd
+from engine.cli import digest_cmd, report_cmd
 from engine.errors import PepError
 
 GROUPS = (init_cmd, serve, area_cmd, type_cmd, person_cmd, team_cmd, partnerships, isa_cmd, audit_cmd,
           inbound_cmd, deliveries, demo, config_cmd, scheduler_cmd, admin_cmd, bounce_cmd, alert_cmd, rules_cmd,
-          broadcast_cmd, template_cmd, subject_cmd, dataview_cmd, exclusion_cmd, report_cmd)
+          broadcast_cmd, template_cmd, subject_cmd, dataview_cmd, exclusion_cmd, report_cmd, digest_cmd)
 
 
 class UsageError(Exception):

@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from engine.cli import subject_rights_cmd
 from engine.cli.context import command_session
 from engine.cli.output import emit
 from engine.errors import InvalidInput
@@ -24,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     listing = group.add_parser("list", help="list subjects")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=run_list)
+    subject_rights_cmd.register(group)
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -41,3 +41,6 @@ class Report(Base):
     handling_code: Mapped[str | None] = mapped_column(String(1))
     isa_lapsed: Mapped[bool] = mapped_column(default=False)
     closed_at: Mapped[datetime | None]
+    # MOPI: when the report is next reviewed, and when its personal details were disposed of.
+    review_at: Mapped[datetime | None]
+    disposed_at: Mapped[datetime | None]

@@ -32,4 +32,5 @@ class Subject(Base):
     expires_at: Mapped[datetime | None]
     review_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]
+    disposed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]

@@ -17,6 +17,8 @@ from inbound.handlers.publication_mail import handle_publication_mail
 from inbound.handlers.withdraw_reply import handle_withdraw_reply
 from inbound.handlers.report_mail import handle_report_mail
 from inbound.handlers.report_reply import handle_report_reply
+from inbound.handlers.digest_reply import handle_digest_reply
+from inbound.handlers.review_reply import handle_review_reply
 
 Handler = Callable[[Work], str]
 
@@ -35,6 +37,8 @@ HANDLERS: dict[str, Handler] = {
     "incident": handle_report_mail,
     "intel": handle_report_mail,
     "reply:report": handle_report_reply,
+    "reply:digest": handle_digest_reply,
+    "reply:review": handle_review_reply,
 }
 
 

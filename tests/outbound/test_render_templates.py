@@ -44,6 +44,11 @@ KINDS = [
     "member.exclusion.lifted",
     "member.exclusion.notice",
     "police.dataview.report",
+    "any.digest",
+    "any.digest.reply",
+    "police.review.reminder",
+    "police.review.outcome",
+    "member.subject.erased",
 ]
 
 
