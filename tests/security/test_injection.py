@@ -36,22 +36,23 @@ def assert_headers_clean(raw: bytes) -> None:
         assert separator.encode() not in head, head
 
 
-@pytest.mark.parametrize("kind", list(BREAKS), ids=list(BREAKS))
-def test_line_breaks_in_a_chair_name_and_partnership_name_never_make_headers(pep: Pep, cli: Cli, kind: str) -> None:
-    brk = BREAKS[kind]
-    # When a partnership is invited whose name and chair name carry a line break and a header
-    code, _out, err = cli("partnership", "invite", "--name", f"Kemptown{brk}X-Injected: yes", "--type", "shopwatch",
-                          "--area", "Brighton East", "--chair", "chair@kemptown.example",
-                          "--chair-name", f"Jane{brk}Bcc: victim@evil.example")
-    # Then it is either refused in one line (status 2), or the invitation goes out with no smuggled header
-    if code == 2:
-        assert err.count("\n") == 1
-        return
-    assert code == 0, err
-    invitation = wait_until(lambda: _raw_files(pep.outbox))[0]
-    assert_headers_clean(invitation)
-    to = message_from_bytes(invitation, policy=policy.default)["To"]
-    assert [a.addr_spec for a in to.addresses] == ["chair@kemptown.example"]
+def test_line_breaks_in_a_chair_name_and_partnership_name_never_make_headers(pep: Pep, cli: Cli) -> None:
+    sent = []
+    for n, (kind, brk) in enumerate(BREAKS.items()):
+        # When a partnership is invited whose name and chair name carry a line break and a header
+        code, _out, err = cli("partnership", "invite", "--name", f"Kemptown {n}{brk}X-Injected: yes",
+                              "--type", "shopwatch", "--area", "Brighton East", "--chair", f"chair{n}@kemptown.example",
+                              "--chair-name", f"Jane{brk}Bcc: victim@evil.example")
+        # Then it is either refused in one line (status 2), or the invitation goes out (checked below)
+        assert code in (0, 2) and (code == 0 or err.count("\n") == 1), (kind, err)
+        if code == 0:
+            sent.append(f"chair{n}@kemptown.example")
+    wait_until(lambda: len(_raw_files(pep.outbox)) >= len(sent))
+    # And no invitation carries a smuggled header or goes to anyone but its chair
+    for raw in _raw_files(pep.outbox):
+        assert_headers_clean(raw)
+        to = message_from_bytes(raw, policy=policy.default)["To"]
+        assert [a.addr_spec for a in to.addresses][0] in sent and len(to.addresses) == 1
 
 
 def test_line_breaks_in_a_person_name_added_by_the_console_are_refused_or_inert(pep: Pep, cli: Cli) -> None:
@@ -106,7 +107,8 @@ def test_an_alert_title_with_line_breaks_and_template_syntax_is_inert(pep: Pep) 
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
-SQL = ["Robert'); DROP TABLE people;--", "x' OR '1'='1", '"; DELETE FROM partnerships; --', "%_\\%", "🦀 \x00"]
+# No NUL here: a shell cannot pass one in an argument (a NUL in mail is dropped by the parser).
+SQL = ["Robert'); DROP TABLE people;--", "x' OR '1'='1", '"; DELETE FROM partnerships; --', "%_\\%", "🦀 \u202e"]
 
 
 @pytest.mark.parametrize("value", SQL, ids=["drop", "or", "delete", "like", "odd"])
