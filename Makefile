@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test test-faults fuzz bench install clean
+.PHONY: run test test-faults fuzz fuzz-atheris test-security bench install clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,15 @@ test: install
 # The whole-pipeline property test with many more examples than `make test` runs.
 fuzz: install
 	PEP_FUZZ_EXAMPLES=$${PEP_FUZZ_EXAMPLES:-2000} $(BIN)/pytest -q tests/test_pipeline_properties.py
+
+# Coverage-guided fuzzing of the parser entry points (atheris), for PEP_FUZZ_SECONDS (default 300).
+fuzz-atheris: install
+	$(BIN)/python -c "import atheris" 2>/dev/null || $(BIN)/pip install --quiet atheris
+	$(BIN)/python -m tests.security.fuzz_parser -max_total_time=$${PEP_FUZZ_SECONDS:-300} -rss_limit_mb=2048
+
+# The attack suite: forged replies, privilege, injection, abuse.
+test-security: install
+	$(BIN)/pytest -q tests/security
 
 # The fault scenarios at full size (make test runs a bounded slice of them).
 test-faults: install

@@ -18,6 +18,7 @@ from inbound.group_commit import GroupCommitter
 from inbound.handlers import accepted_kinds
 from inbound.imap_poll import ImapPoller
 from inbound.imap_url import parse_imap_url
+from inbound.rate_limit import intake_rate_limits
 from inbound.server import IntakeServer
 from inbound.smtp_intake import IntakeHandler
 from inbound.tls import server_tls_context
@@ -106,12 +107,14 @@ class Runtime:
             wake = self.app.enqueue if self.want_workers or settings.broker_url else None
             self._committer = GroupCommitter(self.app.sessions, wake).start()
         if self.want_intake:
-            handler = IntakeHandler(settings.domain, accepted_kinds(), self._submitter("smtp"))
+            handler = IntakeHandler(settings.domain, accepted_kinds(), self._submitter("smtp"),
+                                    rate_limits=intake_rate_limits(settings))
             host, port = split_listen(settings.smtp_listen)
             self.intake = IntakeServer(handler, host, port, settings.max_message_bytes, hostname=settings.domain,
                                        tls_context=tls).start()
         if self.want_lmtp:
-            handler = IntakeHandler(settings.domain, accepted_kinds(), self._submitter("lmtp"))
+            handler = IntakeHandler(settings.domain, accepted_kinds(), self._submitter("lmtp"),
+                                    rate_limits=intake_rate_limits(settings))
             if "/" in settings.lmtp_listen:
                 self.lmtp = IntakeServer(handler, "", 0, settings.max_message_bytes, hostname=settings.domain,
                                          lmtp=True, unix_path=settings.lmtp_listen).start()

@@ -165,6 +165,16 @@ class Settings:
         "policy maximum of a RETAIN reply to a review reminder, in months"))
     retention_hour: int = field(default=3, metadata=_doc(
         "local hour (PEP_TIMEZONE) from which the daily retention and expiry sweep runs"))
+    intake_rate_window_seconds: int = field(default=60, metadata=_doc(
+        "the sliding window, in seconds, of the intake's message rate limits"))
+    intake_rate_per_sender: int = field(default=0, metadata=_doc(
+        "most messages one MAIL FROM address may send in the window (451 4.7.1 beyond); 0 means no limit"))
+    intake_rate_per_client: int = field(default=0, metadata=_doc(
+        "most messages from one client IP in the window; 0 means no limit (leave 0 behind your own MTA)"))
+    intake_rate_global: int = field(default=0, metadata=_doc(
+        "most messages one intake process takes in the window from everyone together; 0 means no limit"))
+    inbound_answers_per_day: int = field(default=3, metadata=_doc(
+        "most answers (refusals, 'not understood') one address is sent per day, whatever the reasons; 0 means no limit"))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -276,6 +286,12 @@ def reminder_days(settings: Settings) -> tuple[int, ...]:
     for name in ("outbound_connections", "delivery_batch_size", "delivery_streams"):
         if getattr(settings, name) < 1:
             raise InvalidInput(f"PEP_{name.upper()} must be at least 1")
+    for name in ("intake_rate_per_sender", "intake_rate_per_client", "intake_rate_global",
+                 "inbound_answers_per_day"):
+        if getattr(settings, name) < 0:
+            raise InvalidInput(f"PEP_{name.upper()} must be 0 (no limit) or more")
+    if settings.intake_rate_window_seconds < 1:
+        raise InvalidInput("PEP_INTAKE_RATE_WINDOW_SECONDS must be at least 1")
     for name in ("outbound_rate_per_second", "outbound_domain_rate_per_minute"):
         if getattr(settings, name) < 0:
             raise InvalidInput(f"PEP_{name.upper()} must be 0 (no limit) or more")

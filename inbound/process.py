@@ -63,6 +63,8 @@ def _work(app: App, row_id: int) -> None:
                 raise
             work.classification = work.classification or answer.reason
             work.finish(f"refused ({answer.reason}): {exc}")
+            record(work.session, app.env, "pep", "inbound.refused", "inbound_message", work.row.id,
+                   reason=answer.reason, sender=work.sender, address=work.recipient.kind)
             _answer(app, work, answer.kind, answer.reason, answer.context(exc))
         row.sender = work.sender
         row.auth = dict(work.auth)
@@ -87,12 +89,20 @@ def _answer(app: App, work: Work, kind: str | None, reason: str, context: dict[s
     day = app.clock.now().astimezone(app.settings.tz).date().isoformat()
     if not claim_once(work.session, app.env, f"answer:{work.sender}:{reason}:{day}"):
         return
+    if not _within_daily_answers(app, work, day):
+        return
     subject = work.parsed.subject if work.parsed else ""
     queue_message(work.session, app.env, kind, context | {"original_subject": subject},
                   person=work.person, to_addr=work.sender,
                   in_reply_to=f"<{work.row.message_id_header}>" if work.row.message_id_header else None)
     record(work.session, app.env, "pep", "inbound.answered", "inbound_message", work.row.id,
            reason=reason, to=work.sender)
+
+
+def _within_daily_answers(app: App, work: Work, day: str) -> bool:
+    """A cap over all reasons: an auto-responder that escapes detection gets a few answers a day, not a loop."""
+    cap = app.settings.inbound_answers_per_day
+    return cap == 0 or any(claim_once(work.session, app.env, f"answers:{work.sender}:{day}:{n}") for n in range(cap))
 
 
 def _failed(app: App, row_id: int, exc: Exception) -> None:

@@ -9,6 +9,7 @@ from typing import Any, Callable
 from inbound import smtp_codes
 from inbound.addresses import classify_recipient
 from inbound.lmtp import PerRecipientLMTP
+from inbound.rate_limit import IntakeRateLimits
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +26,9 @@ class IntakeHandler:
     """
 
     def __init__(self, domain: str, accepted_kinds: frozenset[str], submit: Submit,
-                 max_recipients: int = 20) -> None:
+                 max_recipients: int = 20, rate_limits: IntakeRateLimits | None = None) -> None:
         self.domain = domain
+        self.rate_limits = rate_limits
         self.accepted_kinds = accepted_kinds
         self.submit = submit
         self.max_recipients = max_recipients
@@ -49,6 +51,9 @@ class IntakeHandler:
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
         mail_from = envelope.mail_from or ""
+        if self.rate_limits is not None and not self.rate_limits.admit(mail_from, _client_ip(session)):
+            log.warning("rate limit reached: message from %s refused with 451", mail_from or "<>")
+            return smtp_codes.RATE_LIMITED
         if isinstance(server, PerRecipientLMTP):
             replies = await asyncio.gather(*(self._store(raw, mail_from, [rcpt]) for rcpt in envelope.rcpt_tos))
             return "\r\n".join(replies)
@@ -61,3 +66,8 @@ class IntakeHandler:
             log.exception("could not store a message from %s", mail_from)
             return smtp_codes.TRY_AGAIN_LATER
         return smtp_codes.OK
+
+
+def _client_ip(session: Any) -> str:
+    peer = getattr(session, "peer", None)
+    return str(peer[0]) if isinstance(peer, tuple) and peer else ""

@@ -13,6 +13,7 @@ from engine.env import Env
 from engine.errors import PepError
 from engine.models import Person
 from engine.queue.wakeups import pending_wakeups, restore_wakeups
+from engine.services.audit import record
 
 
 @dataclass(frozen=True)
@@ -43,4 +44,7 @@ def run_lines(session: Session, env: Env, person: Person, lines: Sequence[str]) 
         except PepError as exc:
             restore_wakeups(session, pending)
             outcomes.append(Outcome(line, False, str(exc)))
+            # Outside the rolled-back savepoint, so the refusal is kept: who tried what, and why not.
+            record(session, env, person.email, "command.refused", "person", person.id, line=line[:500],
+                   reason=str(exc)[:500], error=type(exc).__name__)
     return outcomes
