@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from engine.app import App
 from engine.models import AuditEvent, Broadcast, Delivery, Person
 from engine.queue.claim_batch import claim_batch
+from engine.services.expiry import stale_publication
 from engine.services.outbox import base_context
 from engine.services.recipients import refusals
 from outbound import deliver as single
@@ -85,6 +86,9 @@ def send_batch(app: App, plans: PlanCache, broadcast_id: int) -> int:
         person_ids = [r.person_id for r in rows if r.person_id is not None]
         people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
         refused = refusals(session, person_ids, bulk=broadcast.bulk)
+        stale = stale_publication(session, broadcast.kind, broadcast.publication_id, app.clock.now())
+        if stale is not None:
+            refused = {pid: stale for pid in person_ids}
         plan = plans.get(app, session, broadcast)
         sent = _Sent(app, session)
         for row in rows:

@@ -13,6 +13,7 @@ from engine.queue.claim import backoff, claim
 from engine.queue.wakeups import wake_after_commit
 from engine.services.audit import record
 from engine.services.bounces import classify_refusal, record_bounce
+from engine.services.expiry import stale_publication
 from engine.services.outbox import OUTBOUND_QUEUE, base_context
 from engine.services.recipients import refusals
 from outbound.attachments import resolve_attachments, resolve_inline_images
@@ -48,7 +49,7 @@ def deliver(app: App, delivery_id: int) -> None:
     with app.sessions() as session:
         delivery = session.get(Delivery, delivery_id)
         assert delivery is not None
-        refusal = refused(session, delivery)
+        refusal = refused(session, delivery, app.clock.now())
         if refusal is not None:
             _finish(app, session, delivery, "failed", f"not sent: {refusal}")
             return
@@ -86,8 +87,13 @@ def record_outcome(app: App, session: Session, delivery: Delivery, result: SendR
         _finish(app, session, delivery, "failed", detail)
 
 
-def refused(session: Session, delivery: Delivery) -> str | None:
-    """Why this delivery must not be sent now (suppressed address, a person who left), or None."""
+def refused(session: Session, delivery: Delivery, now: datetime | None = None) -> str | None:
+    """Why this delivery must not be sent now (a publication no longer current, a suppressed address, a person
+    who left), or None."""
+    if now is not None:
+        stale = stale_publication(session, delivery.kind, delivery.publication_id, now)
+        if stale is not None:
+            return stale
     if delivery.person_id is None:
         return None
     return refusals(session, [delivery.person_id], bulk=delivery.broadcast_id is not None).get(delivery.person_id)

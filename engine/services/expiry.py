@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
 from engine.models import Publication, Subject
@@ -14,6 +15,18 @@ def publication_current(now: datetime) -> ColumnElement[bool]:
     """Published, not withdrawn, not past its expiry: use it in every digest, listing and message query."""
     return and_(Publication.status == "published", Publication.withdrawn_at.is_(None),
                 or_(Publication.expires_at.is_(None), Publication.expires_at > now))
+
+
+# The message that carries a publication's content; its withdrawal notice is another kind and still goes.
+PUBLICATION_KIND = "member.publication"
+
+
+def stale_publication(session: Session, kind: str, publication_id: int | None, now: datetime) -> str | None:
+    """Why a queued copy of a publication must not go now (it expired or was withdrawn meanwhile), or None."""
+    if kind != PUBLICATION_KIND or publication_id is None:
+        return None
+    current = session.scalar(select(Publication.id).where(Publication.id == publication_id, publication_current(now)))
+    return None if current is not None else "the publication has expired or been withdrawn"
 
 
 def subject_current(now: datetime) -> ColumnElement[bool]:
