@@ -12,9 +12,6 @@ from typing import Any
 from engine.cli.context import command_session
 from engine.cli.output import emit
 from engine.errors import InvalidInput
-from engine.services.dataview import Query, run_dataview
-from engine.services.dataview_report import email_dataview
-from engine.services.match_decisions import decide
 from engine.services.subjects import find_subject
 
 CSV_COLUMNS = ("rank", "score", "names", "records", "partnerships", "areas", "incidents", "incidents_by_month",
@@ -44,6 +41,10 @@ def _actor(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Entity resolution brings numpy and RapidFuzz: loaded when a dataview is asked for, not by every `pep`.
+    from engine.services.dataview import Query, run_dataview
+    from engine.services.dataview_report import email_dataview
+
     if args.decision:
         return run_decision(args)
     if not args.purpose or not args.purpose.strip():
@@ -101,6 +102,8 @@ def write_csv(path: str, rows: list[dict[str, Any]]) -> None:
 
 
 def run_decision(args: argparse.Namespace) -> int:
+    from engine.services.match_decisions import decide  # loads entity resolution (numpy, RapidFuzz)
+
     words = args.decision
     if len(words) != 3 or words[0] not in ("link", "unlink"):
         raise InvalidInput("usage: pep dataview link|unlink A B (A and B: subject id or PARTNERSHIP:REF)")

@@ -4,16 +4,17 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display on a server; must be chosen before pyplot is imported
-from matplotlib import pyplot  # noqa: E402
-
 TOP = 5
 
 
 def activity_chart(rows: list[dict[str, Any]], months: list[str]) -> bytes:
     """Lines of incidents per month for the first TOP rows (already ranked), as PNG bytes."""
+    # Imported here, not at start-up: matplotlib costs every PEP process half a second and tens of MB,
+    # and only this report draws with it.
+    import matplotlib
+    matplotlib.use("Agg")  # no display on a server; must be chosen before pyplot is imported
+    from matplotlib import pyplot
+
     figure, axes = pyplot.subplots(figsize=(8, 4), dpi=100)
     try:
         for row in rows[:TOP]:
