@@ -202,7 +202,8 @@ def test_pep_serve_polls_the_mailbox_when_configured(settings, dovecot: PrivateD
     from tests.harness.running import start_pep
     # Given PEP running with PEP_IMAP_URL set
     url = dovecot.url.replace("/INBOX", f"/{folder}")
-    pep = start_pep(settings.with_changes(imap_url=url, imap_processed_folder=f"{folder}-done"))
+    # A short poll interval: a message appended just before IDLE starts is only seen at the next poll.
+    pep = start_pep(settings.with_changes(imap_url=url, imap_processed_folder=f"{folder}-done", imap_poll_seconds=2))
     try:
         assert pep.runtime.imap is not None
         # When a reply arrives in the mailbox
