@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from engine.audit_chain import seal, verify
-from engine.cli.context import command_session
+from engine.cli.context import command_session, parse_since
 from engine.cli.output import emit
-from engine.errors import InvalidInput
 from engine.models import AuditEvent
 
 
@@ -33,12 +32,9 @@ def run_list(args: argparse.Namespace) -> int:
         query = select(AuditEvent).order_by(AuditEvent.id)
         if args.subject is not None:
             query = query.where(AuditEvent.object_kind == "subject", AuditEvent.object_id == args.subject)
-        if args.since:
-            try:
-                since = datetime.fromisoformat(args.since)
-            except ValueError:
-                raise InvalidInput(f"--since {args.since!r} is not an ISO date") from None
-            query = query.where(AuditEvent.at >= (since if since.tzinfo else since.replace(tzinfo=app.settings.tz)))
+        since = parse_since(args.since, app.settings.tz)
+        if since is not None:
+            query = query.where(AuditEvent.at >= since)
         rows = [{"id": e.id, "at": e.at, "actor": e.actor, "action": e.action, "object": e.object_kind,
                  "object_id": e.object_id, "details": e.details} for e in session.scalars(query)]
     emit(rows, args.json, ["id", "at", "actor", "action", "object", "object_id", "details"])

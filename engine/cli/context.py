@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Iterator
+from typing import Any, Iterator
 
 from sqlalchemy.orm import Session
 
@@ -41,3 +41,14 @@ def command_session(now: str | None = None) -> Iterator[tuple[App, Session]]:
             session.commit()
     finally:
         app.close()
+
+
+def parse_since(text: str | None, tz: Any) -> datetime | None:
+    """`--since` as an aware datetime (a naive one is in the force's timezone); InvalidInput if unreadable."""
+    if not text:
+        return None
+    try:
+        since = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"--since {text!r} is not an ISO date") from None
+    return since if since.tzinfo else since.replace(tzinfo=tz)

@@ -6,10 +6,9 @@ import csv
 import getpass
 import json
 import sys
-from datetime import datetime
 from typing import Any
 
-from engine.cli.context import command_session
+from engine.cli.context import command_session, parse_since
 from engine.cli.output import emit
 from engine.errors import InvalidInput
 from engine.services.subjects import find_subject
@@ -50,13 +49,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.purpose or not args.purpose.strip():
         raise InvalidInput("--purpose is required: say why you are looking (every dataview run is audited)")
     with command_session() as (app, session):
-        since = None
-        if args.since:
-            try:
-                since = datetime.fromisoformat(args.since)
-            except ValueError:
-                raise InvalidInput(f"--since {args.since!r} is not an ISO date") from None
-            since = since if since.tzinfo else since.replace(tzinfo=app.settings.tz)
+        since = parse_since(args.since, app.settings.tz)
         query = Query(purpose=args.purpose.strip(), actor=_actor(args), area=args.area, since=since,
                       min_partnerships=args.min_partnerships)
         rows = run_dataview(session, app.env, query)

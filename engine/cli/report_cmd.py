@@ -4,12 +4,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 
-from engine.cli.context import command_session
+from engine.cli.context import command_session, parse_since
 from engine.cli.output import emit
-from engine.errors import InvalidInput
 from engine.services.areas import find_area
 from engine.services.report_views import export_eml, find_report, list_reports, thread
 
@@ -37,13 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run_list(args: argparse.Namespace) -> int:
     with command_session() as (app, session):
-        since = None
-        if args.since:
-            try:
-                since = datetime.fromisoformat(args.since)
-            except ValueError:
-                raise InvalidInput(f"--since {args.since!r} is not an ISO date") from None
-            since = since if since.tzinfo else since.replace(tzinfo=app.settings.tz)
+        since = parse_since(args.since, app.settings.tz)
         rows = list_reports(session, args.status, find_area(session, args.area) if args.area else None, since)
     emit(rows, args.json, None if args.json else ("ref", "kind", "status", "created_at", "area", "partnership",
                                                    "grading", "awaiting"))

@@ -6,7 +6,7 @@ from typing import Callable
 import pytest
 from sqlalchemy import select
 
-from engine.cli.main import main
+from tests.harness.cli import cli_runner
 from engine.models import AuditEvent, InboundMessage
 from tests.conftest import wait_until
 from tests.harness.running import Pep
@@ -16,18 +16,7 @@ Cli = Callable[..., tuple[int, str, str]]
 
 @pytest.fixture
 def cli(pep: Pep, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
-    settings = pep.app.settings
-    for key, value in {"PEP_DATABASE_URL": settings.database_url, "PEP_VAR_DIR": settings.var_dir,
-                       "PEP_OUTBOUND": settings.outbound, "PEP_SECRET_KEY": settings.secret_key,
-                       "PEP_DOMAIN": settings.domain}.items():
-        monkeypatch.setenv(key, str(value))
-    monkeypatch.delenv("PEP_BROKER_URL", raising=False)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-    return run
+    return cli_runner(pep.app.settings, monkeypatch, capsys)
 
 
 def processed(pep: Pep, count: int) -> list[InboundMessage]:
