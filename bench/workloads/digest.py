@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from bench.workloads.fanout import ROOT, Sink, _peak_kb, _services, _workers
+from bench.common import wait_for_count
 from engine.app import build_app
 from engine.clock import SystemClock
 from engine.migrate import upgrade
@@ -144,14 +145,7 @@ def one(n: int, folder: Path, sink: Sink, distributed: bool) -> dict[str, Any]:
             queued_s = time.perf_counter() - started
             builder_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             count = int(built.stdout.split()[0])
-            deadline = time.monotonic() + 1800
-            while True:
-                with app.sessions() as session:
-                    if (session.scalar(sent) or 0) >= count:
-                        break
-                if time.monotonic() > deadline:
-                    raise TimeoutError("the digests were not all sent")
-                time.sleep(0.2)
+            wait_for_count(app, sent, count, interval=0.2, what="sending the digests")
             total_s = time.perf_counter() - started
             senders_mb = sum(_peak_kb(w.pid) for w in workers) / 1024
         finally:

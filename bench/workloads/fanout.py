@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
+from bench.common import wait_for_count
 from engine.app import build_app
 from engine.clock import SystemClock
 from engine.migrate import upgrade
@@ -160,14 +161,7 @@ def one(connections: int, n: int, sink: Sink, folder: Path, distributed: bool) -
             fan_out(session, app.env, "member.notice", notice_values(PARAGRAPHS), select(Person.id))
             session.commit()
         created = time.perf_counter()
-        deadline = time.monotonic() + 1800
-        while True:
-            with app.sessions() as session:
-                if (session.scalar(sent) or 0) >= n:
-                    break
-            if time.monotonic() > deadline:
-                raise TimeoutError("the fan-out did not finish")
-            time.sleep(0.05)
+        wait_for_count(app, sent, n, what="the fan-out")
         finished = time.perf_counter()
         peak_mb = sum(_peak_kb(w.pid) for w in workers) / 1024
     finally:

@@ -20,7 +20,7 @@ from engine.runtime import Runtime
 from engine.seed import seed_defaults
 from engine.services.areas import add_area
 from engine.services.partnerships import invite
-from engine.settings import Settings
+from bench.common import bench_settings, wait_for_count
 
 CLIENTS = 4
 
@@ -38,16 +38,6 @@ def _variants(folder: Path) -> list[tuple[str, dict[str, Any]]]:
     return variants
 
 
-def _wait(app: Any, query: Any, count: int, timeout: float = 600) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with app.sessions() as session:
-            if session.scalar(query) >= count:
-                return
-        time.sleep(0.02)
-    raise TimeoutError("the benchmark did not finish in time")
-
-
 def _reply(port: int, batch: list[tuple[str, str]]) -> None:
     with smtplib.SMTP("127.0.0.1", port, timeout=60) as smtp:
         for chair, reply_to in batch:
@@ -59,14 +49,7 @@ def _reply(port: int, batch: list[tuple[str, str]]) -> None:
 
 
 def _one(name: str, overrides: dict[str, Any], folder: Path, n: int) -> dict[str, Any]:
-    database = None
-    if overrides.get("database_url") == "postgres":
-        from tests.harness.databases import PostgresDatabase
-        database = PostgresDatabase()
-        overrides = overrides | {"database_url": database.url}
-    settings = Settings(var_dir=str(folder / "var"), outbound=f"maildir:{folder / 'outbox'}", domain="pep.bench",
-                        smtp_listen="127.0.0.1:0", secret_key="bench-secret-key-0123456789",
-                        queue_namespace=f"pep-bench-{uuid.uuid4().hex[:6]}", **overrides)
+    settings, drop = bench_settings(folder, overrides)
     app = build_app(settings, SystemClock())
     upgrade(app.db)
     with app.sessions() as session:
@@ -83,7 +66,7 @@ def _one(name: str, overrides: dict[str, Any], folder: Path, n: int) -> dict[str
             session.commit()
         sent = select(func.count()).select_from(Delivery).where(Delivery.kind == "chair.isa.invitation",
                                                                 Delivery.status == "sent")
-        _wait(app, sent, n)
+        wait_for_count(app, sent, n)
         invited = time.perf_counter()
         with app.sessions() as session:
             pairs = list(session.execute(select(Delivery.to_addr, Delivery.reply_token)
@@ -91,15 +74,14 @@ def _one(name: str, overrides: dict[str, Any], folder: Path, n: int) -> dict[str
         batches = [pairs[i::CLIENTS] for i in range(CLIENTS)]
         with ThreadPoolExecutor(CLIENTS) as pool:
             list(pool.map(lambda b: _reply(runtime.intake.port, b), batches))  # type: ignore[union-attr]
-        _wait(app, select(func.count()).select_from(Partnership).where(Partnership.status == "active"), n)
-        _wait(app, select(func.count()).select_from(Delivery).where(Delivery.kind == "chair.isa.welcome",
+        wait_for_count(app, select(func.count()).select_from(Partnership).where(Partnership.status == "active"), n)
+        wait_for_count(app, select(func.count()).select_from(Delivery).where(Delivery.kind == "chair.isa.welcome",
                                                                     Delivery.status == "sent"), n)
         finished = time.perf_counter()
     finally:
         runtime.stop()
         app.close()
-        if database is not None:
-            database.drop()
+        drop()
     total, reply_leg = finished - started, finished - invited
     return {"workload": "isa_roundtrip", "variant": name, "n": n, "figures": [
         {"name": "round trips per second (invite, send, reply over SMTP, activate, welcome)",

@@ -23,7 +23,7 @@ from engine.runtime import Runtime
 from engine.seed import seed_defaults
 from engine.services.areas import add_area, find_area
 from engine.services.teams import add_team
-from engine.settings import Settings
+from bench.common import bench_settings
 from bench.workloads.isa_roundtrip import _variants, _wait
 
 CLIENTS = 4
@@ -68,14 +68,7 @@ def _send(port: int, batch: list[str], image: bytes) -> None:
 
 
 def _one(name: str, overrides: dict[str, Any], folder: Path, n: int) -> dict[str, Any]:
-    database = None
-    if overrides.get("database_url") == "postgres":
-        from tests.harness.databases import PostgresDatabase
-        database = PostgresDatabase()
-        overrides = overrides | {"database_url": database.url}
-    settings = Settings(var_dir=str(folder / "var"), outbound=f"maildir:{folder / 'outbox'}", domain="pep.bench",
-                        smtp_listen="127.0.0.1:0", secret_key="bench-secret-key-0123456789",
-                        queue_namespace=f"pep-bench-{uuid.uuid4().hex[:6]}", **overrides)
+    settings, drop = bench_settings(folder, overrides)
     app = build_app(settings, SystemClock())
     upgrade(app.db)
     members = _build(app)
@@ -100,8 +93,7 @@ def _one(name: str, overrides: dict[str, Any], folder: Path, n: int) -> dict[str
     finally:
         runtime.stop()
         app.close()
-        if database is not None:
-            database.drop()
+        drop()
     if refused:
         raise RuntimeError(f"{refused} benchmark reports were not processed as incidents")
     return {"workload": "reports", "variant": name, "n": n, "figures": [

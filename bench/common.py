@@ -1,0 +1,37 @@
+"""What several workloads share: settings on a throw-away database, and waiting for a count to be reached."""
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Callable
+
+from engine.app import App
+from engine.settings import Settings
+
+
+def bench_settings(folder: Path, overrides: dict[str, Any]) -> tuple[Settings, Callable[[], None]]:
+    """Settings for one variant (`database_url="postgres"` means a fresh PostgreSQL database), and a
+    function that drops what was made for it."""
+    database = None
+    if overrides.get("database_url") == "postgres":
+        from tests.harness.databases import PostgresDatabase
+        database = PostgresDatabase()
+        overrides = overrides | {"database_url": database.url}
+    settings = Settings(var_dir=str(folder / "var"), outbound=f"maildir:{folder / 'outbox'}", domain="pep.bench",
+                        smtp_listen="127.0.0.1:0", secret_key="bench-secret-key-0123456789",
+                        queue_namespace=f"pep-bench-{uuid.uuid4().hex[:6]}", **overrides)
+    return settings, (database.drop if database is not None else (lambda: None))
+
+
+def wait_for_count(app: App, query: Any, count: int, timeout: float = 1800, interval: float = 0.05,
+                   what: str = "the workload") -> None:
+    """Poll `query` (a count) until it reaches `count`; TimeoutError naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with app.sessions() as session:
+            if (session.scalar(query) or 0) >= count:
+                return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} did not finish in time")
+        time.sleep(interval)
