@@ -23,8 +23,8 @@ from engine.runtime import Runtime
 from engine.seed import seed_defaults
 from engine.services.areas import add_area, find_area
 from engine.services.teams import add_team
-from bench.common import bench_settings
-from bench.workloads.isa_roundtrip import _variants, _wait
+from bench.common import bench_settings, wait_for_count
+from bench.workloads.isa_roundtrip import _variants
 
 CLIENTS = 4
 MEMBERS = 20
@@ -82,9 +82,9 @@ def _one(name: str, overrides: dict[str, Any], folder: Path, n: int) -> dict[str
             list(pool.map(lambda b: _send(runtime.intake.port, b, image),  # type: ignore[union-attr]
                           [senders[i::CLIENTS] for i in range(CLIENTS)]))
         accepted = time.perf_counter()
-        _wait(app, select(func.count()).select_from(Report), n)
+        wait_for_count(app, select(func.count()).select_from(Report), n)
         stored = time.perf_counter()
-        _wait(app, select(func.count()).select_from(Delivery).where(
+        wait_for_count(app, select(func.count()).select_from(Delivery).where(
             Delivery.kind.in_(("member.report.ack", "police.report.new")), Delivery.status == "sent"), 2 * n)
         finished = time.perf_counter()
         with app.sessions() as session:
