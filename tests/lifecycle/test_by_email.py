@@ -98,5 +98,6 @@ def test_a_chair_hands_over_by_replying_to_a_reminder(pep_at_fixed_time: tuple[P
         latest = evidence_rows(session, partnership)[-1]
     assert latest["confirmed_by"] == NEW_CHAIR and "I agree" in latest["raw_reply"]
     assert latest["isa_version"] == 1 and latest["from"] == NEW_CHAIR
+    wait_until(lambda: len(messages_to(pep.outbox, NEW_CHAIR)) >= 2)
     time.sleep(0.2)
     assert len(messages_to(pep.outbox, NEW_CHAIR)) == 2  # the agreement and the welcome, nothing else
