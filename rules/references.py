@@ -1,7 +1,7 @@
 """Check that a ruleset's names (types, areas, teams) exist in the database, naming file and line."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.models import Area, PartnershipType, Team
@@ -10,11 +10,23 @@ from rules.model import TEAM_PREFIX, RuleProblem, Ruleset
 
 def unknown_names(session: Session, ruleset: Ruleset) -> list[RuleProblem]:
     """Every type, area or team a rule names that PEP does not know (each reported once)."""
-    known = {
-        "type": set(session.scalars(select(func.lower(PartnershipType.name)))),
-        "area": set(session.scalars(select(func.lower(Area.name)))),
-        "team": {t.lower() for t in session.scalars(select(Team.name))},
-    }
+    return problems_among(ruleset, known_names(session))
+
+
+def known_names(session: Session) -> dict[str, set[str]]:
+    """The names of every partnership type, area and team, lower-cased, in one statement."""
+    known: dict[str, set[str]] = {"type": set(), "area": set(), "team": set()}
+    rows = session.execute(union_all(select(literal("type"), func.lower(PartnershipType.name)),
+                                     select(literal("area"), func.lower(Area.name)),
+                                     select(literal("team"), Team.name)))
+    for kind, name in rows:
+        # Team names are lower-cased here rather than by the database, whose lower() may be ASCII only.
+        known[kind].add(name.lower() if kind == "team" else name)
+    return known
+
+
+def problems_among(ruleset: Ruleset, known: dict[str, set[str]]) -> list[RuleProblem]:
+    """The names the ruleset uses that are not among `known` (as `known_names` gives them)."""
     labels = {"type": "partnership type", "area": "area", "team": "team"}
     found: dict[tuple[str, int, str], None] = {}
 

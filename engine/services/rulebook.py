@@ -6,15 +6,20 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.settings import Settings
-from rules.load import RulesInvalid, load_rules
+from rules.cache import RULES
+from rules.load import RulesInvalid
 from rules.match import matching_routes
 from rules.model import Route, Ruleset
 from rules.references import unknown_names
 
 
 def checked_rules(session: Session, settings: Settings, extra: str | None = None) -> Ruleset:
-    """The shipped rules plus PEP_RULES_FILE (or `extra`), with every name they use known to PEP."""
-    ruleset = load_rules(extra if extra is not None else settings.rules_file)
+    """The shipped rules plus PEP_RULES_FILE (or `extra`), with every name they use known to PEP.
+
+    The files are parsed once per content (see rules.cache); the names are checked against the
+    database on every call, so a team or area removed since is noticed at once.
+    """
+    ruleset = RULES.load(extra if extra is not None else settings.rules_file)
     problems = unknown_names(session, ruleset)
     if problems:
         raise RulesInvalid(problems)
