@@ -27,8 +27,15 @@ def next_reference(session: Session, env: Env) -> str:
     until the caller commits and SQLite allows one writer, so two transactions never get the same number.
     """
     year = env.clock.now().astimezone(env.settings.tz).year
-    _ensure_year(session, year)
-    number = session.execute(update(ReferenceCounter).where(ReferenceCounter.year == year)
-                             .values(last=ReferenceCounter.last + 1)
-                             .returning(ReferenceCounter.last)).scalar_one()
+    number = _increment(session, year)
+    if number is None:  # the year's first report: make its counter, then count
+        _ensure_year(session, year)
+        number = _increment(session, year)
+    assert number is not None
     return f"PEP-{year}-{number:06d}"
+
+
+def _increment(session: Session, year: int) -> int | None:
+    return session.execute(update(ReferenceCounter).where(ReferenceCounter.year == year)
+                           .values(last=ReferenceCounter.last + 1)
+                           .returning(ReferenceCounter.last)).scalar_one_or_none()

@@ -48,7 +48,9 @@ def summary(session: Session, env: Env, report: Report) -> dict[str, Any]:
     partnership = session.get(Partnership, report.partnership_id) if report.partnership_id else None
     area = session.get(Area, report.area_id) if report.area_id else None
     when = report.occurred_at.astimezone(env.settings.tz).strftime("%A %-d %B %Y, %H:%M") if report.occurred_at else ""
-    files = session.scalars(select(StoredFile).where(StoredFile.report_id == report.id).order_by(StoredFile.id))
+    # Only what the summary shows: the files' bytes stay in the database.
+    files = session.execute(select(StoredFile.filename, StoredFile.content_type, StoredFile.size, StoredFile.width,
+                                   StoredFile.height).where(StoredFile.report_id == report.id).order_by(StoredFile.id))
     grading = (f"{report.source_grade}{report.intel_grade} {report.handling_code}"
                if report.kind == "intel" and report.source_grade else "")
     return {"ref": report.ref, "kind": report.kind, "kind_label": "Incident" if report.kind == "incident" else "Intelligence",

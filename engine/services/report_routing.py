@@ -29,30 +29,33 @@ def area_chain(session: Session, area: Area | None) -> list[Area]:
     return [found[i] for i in reversed(ids) if i in found]
 
 
-def report_facts(session: Session, kind: str, area: Area | None, text: str, reply_to_alert: bool) -> dict[str, Any]:
-    return {"kind": kind, "areas": [a.name for a in area_chain(session, area)], "text": text,
-            "reply_to_alert": reply_to_alert}
+def report_facts(session: Session, kind: str, area: Area | None, text: str, reply_to_alert: bool,
+                 chain: list[Area] | None = None) -> dict[str, Any]:
+    """`chain`: the area's `area_chain`, when the caller has it already."""
+    areas = chain if chain is not None else area_chain(session, area)
+    return {"kind": kind, "areas": [a.name for a in areas], "text": text, "reply_to_alert": reply_to_alert}
 
 
-def destinations(session: Session, routes: list[Route], area: Area | None,
-                 author: Person | None) -> list[Destination]:
+def destinations(session: Session, routes: list[Route], area: Area | None, author: Person | None,
+                 chain: list[Area] | None = None) -> list[Destination]:
     """Each distinct mailbox the routes' receivers name (an area's team is the nearest one above it)."""
     out: dict[str, Destination] = {}
     for route in routes:
         for receiver in route.receivers:
-            for found in _resolve(session, receiver, area, author):
+            for found in _resolve(session, receiver, area, author, chain):
                 out.setdefault(found.email, found)
     return list(out.values())
 
 
-def _resolve(session: Session, receiver: str, area: Area | None, author: Person | None) -> list[Destination]:
+def _resolve(session: Session, receiver: str, area: Area | None, author: Person | None,
+             chain: list[Area] | None) -> list[Destination]:
     if receiver == "author":
         return [Destination("the alert's author", author.email, author.id)] if author else []
     if receiver == "central_team":
         return [Destination(t.name, t.email) for t in session.scalars(select(Team).where(Team.central.is_(True))
                                                                       .order_by(Team.name))]
     if receiver == "area_team":
-        for candidate in area_chain(session, area):
+        for candidate in chain if chain is not None else area_chain(session, area):
             team = session.scalar(select(Team).where(Team.area_id == candidate.id).order_by(Team.id).limit(1))
             if team is not None:
                 return [Destination(team.name, team.email)]

@@ -18,7 +18,7 @@ from engine.services.report_fields import ReportFields, only_sign_off, read_fiel
 from engine.services.report_files import check_files
 from engine.services.report_mail import acknowledge, send_to_teams, store_files, summary
 from engine.services.report_places import find_area_in
-from engine.services.report_routing import destinations, report_facts
+from engine.services.report_routing import area_chain, destinations, report_facts
 from engine.services.report_when import find_when
 from engine.services.rulebook import checked_rules, report_routes
 
@@ -87,9 +87,10 @@ def file_report(session: Session, env: Env, person: Person, kind: str, text: str
     fields = read_fields(text)
     home = session.get(Area, partnership.area_id)
     when, when_source, area, missing = understand(session, env, fields, received_at or now, home)
+    chain = area_chain(session, area)
     routes = report_routes(checked_rules(session, env.settings),
-                           report_facts(session, kind, area, text, reply_to_alert=False))
-    teams = [{"label": d.label, "email": d.email} for d in destinations(session, routes, area, None)]
+                           report_facts(session, kind, area, text, reply_to_alert=False, chain=chain))
+    teams = [{"label": d.label, "email": d.email} for d in destinations(session, routes, area, None, chain)]
     subject = _subject(session, partnership, fields.who)
     report = Report(ref=next_reference(session, env), kind=kind, reporter_id=person.id, partnership_id=partnership.id,
                     area_id=area.id if area else None, occurred_at=when, when_source=when_source,
