@@ -23,12 +23,18 @@ from engine.runtime import Runtime
 from engine.seed import seed_defaults
 from engine.services.areas import add_area, find_area
 from engine.services.teams import add_team
+from inbound.parse import parse_message
+from inbound.process import process_inbound
+from inbound.store import store_and_commit
+from outbound.deliver import deliver
 from bench.common import bench_settings, wait_for_count
 from bench.workloads.isa_roundtrip import _variants
 
 CLIENTS = 4
 MEMBERS = 20
 PHOTO_BYTES = 200_000
+STAGE_REPORTS = 40
+REPORT_ADDRESS = "incident@pep.bench"
 
 
 def photo() -> bytes:
@@ -55,16 +61,63 @@ def _build(app: Any) -> list[str]:
     return [f"m{i}@bench-pubwatch.example" for i in range(MEMBERS)]
 
 
+def _message(sender: str, image: bytes) -> EmailMessage:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender, REPORT_ADDRESS, "Incident"
+    message["Message-ID"] = f"<{uuid.uuid4().hex}@bench.example>"
+    message.set_content("When: today 3pm\nWhere: Bench East, outside the shop\nWho: tall man, red coat\n\n"
+                        "He threatened the cashier and left towards the station.\n")
+    message.add_attachment(image, maintype="image", subtype="jpeg", filename="cctv.jpg")
+    return message
+
+
 def _send(port: int, batch: list[str], image: bytes) -> None:
     with smtplib.SMTP("127.0.0.1", port, timeout=60) as smtp:
         for sender in batch:
-            message = EmailMessage()
-            message["From"], message["To"], message["Subject"] = sender, "incident@pep.bench", "Incident"
-            message["Message-ID"] = f"<{uuid.uuid4().hex}@bench.example>"
-            message.set_content("When: today 3pm\nWhere: Bench East, outside the shop\nWho: tall man, red coat\n\n"
-                                "He threatened the cashier and left towards the station.\n")
-            message.add_attachment(image, maintype="image", subtype="jpeg", filename="cctv.jpg")
-            smtp.send_message(message, from_addr=sender, to_addrs=["incident@pep.bench"])
+            smtp.send_message(_message(sender, image), from_addr=sender, to_addrs=[REPORT_ADDRESS])
+
+
+def _send_all(port: int, senders: list[str], image: bytes) -> float:
+    """Send one report per sender over CLIENTS connections; seconds taken."""
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        list(pool.map(lambda b: _send(port, b, image), [senders[i::CLIENTS] for i in range(CLIENTS)]))
+    return time.perf_counter() - started
+
+
+def _wait_done(app: Any, n: int) -> None:
+    """Until `n` reports in all are stored and both messages of each are recorded sent."""
+    wait_for_count(app, select(func.count()).select_from(Report), n)
+    wait_for_count(app, select(func.count()).select_from(Delivery).where(
+        Delivery.kind.in_(("member.report.ack", "police.report.new")), Delivery.status == "sent"), 2 * n)
+
+
+def _stages(app: Any, senders: list[str], image: bytes) -> dict[str, float]:
+    """CPU milliseconds per report in each stage, one thread, no other work in the process: stored rows are
+    processed and each delivery sent in turn, and the same raw messages are parsed again on their own."""
+    received = app.clock.now()
+    rows = [store_and_commit(app.sessions, _message(sender, image).as_bytes(), sender, [REPORT_ADDRESS], "smtp",
+                             received)[0] for sender in senders]
+    spent = {"inbound processing (all steps, handler, commits)": 0.0, "of which parse": 0.0,
+             "acknowledgement (claim, render, compose, Maildir, record)": 0.0,
+             "team copy with the photo (claim, render, compose, Maildir, record)": 0.0}
+    for row_id in rows:
+        started = time.thread_time()
+        process_inbound(app, row_id)
+        spent["inbound processing (all steps, handler, commits)"] += time.thread_time() - started
+        with app.sessions() as session:
+            raw = session.scalar(select(InboundMessage.raw).where(InboundMessage.id == row_id))
+            deliveries = session.execute(select(Delivery.id, Delivery.kind).join(Report, Report.id == Delivery.report_id)
+                                         .where(Report.inbound_message_id == row_id)).all()
+        started = time.thread_time()
+        parse_message(raw)
+        spent["of which parse"] += time.thread_time() - started
+        for delivery_id, kind in deliveries:
+            started = time.thread_time()
+            deliver(app, delivery_id)
+            which = "acknowledgement" if kind == "member.report.ack" else "team copy with the photo"
+            spent[next(k for k in spent if k.startswith(which))] += time.thread_time() - started
+    return {name: 1000 * seconds / len(rows) for name, seconds in spent.items()}
 
 
 def _one(name: str, overrides: dict[str, Any], folder: Path, n: int) -> dict[str, Any]:
@@ -73,37 +126,64 @@ def _one(name: str, overrides: dict[str, Any], folder: Path, n: int) -> dict[str
     upgrade(app.db)
     members = _build(app)
     image = photo()
-    runtime = Runtime(app).start()
-    assert runtime.intake is not None
+    senders = [members[i % len(members)] for i in range(n)]
     try:
-        senders = [members[i % len(members)] for i in range(n)]
-        started = time.perf_counter()
-        with ThreadPoolExecutor(CLIENTS) as pool:
-            list(pool.map(lambda b: _send(runtime.intake.port, b, image),  # type: ignore[union-attr]
-                          [senders[i::CLIENTS] for i in range(CLIENTS)]))
-        accepted = time.perf_counter()
-        wait_for_count(app, select(func.count()).select_from(Report), n)
-        stored = time.perf_counter()
-        wait_for_count(app, select(func.count()).select_from(Delivery).where(
-            Delivery.kind.in_(("member.report.ack", "police.report.new")), Delivery.status == "sent"), 2 * n)
-        finished = time.perf_counter()
+        # 1. End to end: intake and workers in one process, as `pep serve` runs them.
+        runtime = Runtime(app).start()
+        assert runtime.intake is not None
+        try:
+            began = time.perf_counter()
+            accept_busy = _send_all(runtime.intake.port, senders, image)
+            wait_for_count(app, select(func.count()).select_from(Report), n)
+            stored = time.perf_counter() - began
+            _wait_done(app, n)
+            end_to_end = time.perf_counter() - began
+        finally:
+            runtime.stop()
+        # 2. Each part alone: intake with no workers; then workers (and the sweeper, which finds the rows) alone.
+        intake_only = Runtime(app, workers=False, sweeper=False).start()
+        assert intake_only.intake is not None
+        try:
+            accept_alone = _send_all(intake_only.intake.port, senders, image)
+        finally:
+            intake_only.stop()
+        # A fresh app, as a worker process would start: its own broker and workers.
+        worker_app = build_app(settings, SystemClock())
+        try:
+            cpu_before, began = time.process_time(), time.perf_counter()
+            workers = Runtime(worker_app, intake=False).start()
+            try:
+                _wait_done(worker_app, 2 * n)
+                processing_alone = time.perf_counter() - began
+                processing_cpu = time.process_time() - cpu_before
+            finally:
+                workers.stop()
+            # 3. Where the CPU goes, per report, with nothing else running.
+            stages = _stages(worker_app, senders[:STAGE_REPORTS], image)
+        finally:
+            worker_app.close()
         with app.sessions() as session:
             refused = session.scalar(select(func.count()).select_from(InboundMessage).where(
                 InboundMessage.classification != "incident"))
     finally:
-        runtime.stop()
         app.close()
         drop()
     if refused:
         raise RuntimeError(f"{refused} benchmark reports were not processed as incidents")
-    return {"workload": "reports", "variant": name, "n": n, "figures": [
+    figures = [
         {"name": "reports per second end to end (SMTP in, stored, acknowledged and routed, both messages sent)",
-         "value": round(n / (finished - started), 1), "unit": "/s"},
-        {"name": "reports per second to stored and routed (messages queued)", "value": round(n / (stored - started), 1),
+         "value": round(n / end_to_end, 1), "unit": "/s"},
+        {"name": "reports per second to stored and routed (messages queued)", "value": round(n / stored, 1),
          "unit": "/s"},
-        {"name": "SMTP accept rate", "value": round(n / (accepted - started), 1), "unit": "/s"},
-        {"name": "photo size", "value": round(len(image) / 1000), "unit": "KB"},
-    ]}
+        {"name": "SMTP accept rate while processing", "value": round(n / accept_busy, 1), "unit": "/s"},
+        {"name": "SMTP accept rate alone (no workers)", "value": round(n / accept_alone, 1), "unit": "/s"},
+        {"name": "processing rate alone (stored message to both messages sent)",
+         "value": round(n / processing_alone, 1), "unit": "/s"},
+        {"name": "processing CPU per report in the worker process", "value": round(1000 * processing_cpu / n, 1),
+         "unit": "ms"},
+    ] + [{"name": f"CPU per report: {stage}", "value": round(ms, 2), "unit": "ms"} for stage, ms in stages.items()]
+    figures.append({"name": "photo size", "value": round(len(image) / 1000), "unit": "KB"})
+    return {"workload": "reports", "variant": name, "n": n, "figures": figures}
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
