@@ -107,10 +107,11 @@ def _stages(app: Any, senders: list[str], image: bytes) -> dict[str, float]:
         spent["inbound processing (all steps, handler, commits)"] += time.thread_time() - started
         with app.sessions() as session:
             raw = session.scalar(select(InboundMessage.raw).where(InboundMessage.id == row_id))
-            deliveries = session.execute(select(Delivery.id, Delivery.kind).join(Report, Report.id == Delivery.report_id)
+            deliveries = session.execute(select(Delivery.id, Delivery.kind)
+                                         .join(Report, Report.id == Delivery.report_id)
                                          .where(Report.inbound_message_id == row_id)).all()
         started = time.thread_time()
-        parse_message(raw)
+        parse_message(raw or b"")
         spent["of which parse"] += time.thread_time() - started
         for delivery_id, kind in deliveries:
             started = time.thread_time()
