@@ -155,9 +155,9 @@ def _envelope(app: App, row: Any, to_name: str | None, context: dict[str, Any]) 
 
 def _checked(app: App, session: Session, plans: PlanCache, broadcast: Broadcast, row: Any, envelope: Envelope,
              plan: WirePlan | UniquePlan, data: bytes) -> tuple[bytes, str, str]:
-    """`data` signed; the first message of a plan is compared with the slow path's first, and a plan that
-    differs is dropped (this message and the rest of the broadcast take the slow path)."""
-    if not plan.verified:
+    """`data` signed; the first message of a plan not yet trusted is compared with the slow path's, and a
+    plan that differs is dropped (this message and the rest of the broadcast take the slow path)."""
+    if not plans.trusted(plan):
         slow = _unsigned_slow(app, session, _loaded(session, row.id), envelope)
         if slow != data:
             which = "wire" if isinstance(plan, WirePlan) else "unique"
@@ -166,7 +166,7 @@ def _checked(app: App, session: Session, plans: PlanCache, broadcast: Broadcast,
             plans.put(broadcast.id, None, which)
             data = slow
         else:
-            plan.verified = True
+            plans.trust(plan)
     return single.sign(app, data), envelope.return_path, envelope.message_id
 
 

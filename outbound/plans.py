@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -24,14 +25,35 @@ class PlanCache:
     """The plans of the last few broadcasts, per process (a worker serves few at a time): for each, the
     shared-body plan (`WirePlan`) and the own-body plan (`UniquePlan`), each built when first needed.
 
-    A plan is trusted only after its first message came out identical to the slow path's; None means
-    the broadcast has no such fast path and is built message by message.
+    A plan is trusted only after its first message came out identical to the slow path's, or (an own-body
+    plan) once a plan of the same shape did: such plans differ only in their files' bytes, which compose()
+    itself encoded, and a digest run has one per distinct chart. None means the broadcast has no such fast
+    path and is built message by message.
     """
 
-    def __init__(self, size: int = 8) -> None:
+    def __init__(self, size: int = 8, shapes: int = 64) -> None:
         self._size = size
         self._plans: OrderedDict[tuple[int, str], Any] = OrderedDict()
+        self._shapes_size = shapes
+        self._shapes: OrderedDict[Hashable, None] = OrderedDict()
         self._lock = threading.Lock()
+
+    def trusted(self, plan: WirePlan | UniquePlan) -> bool:
+        """Whether this plan, or (own-body plans) one of its shape, has matched the slow path."""
+        if plan.verified:
+            return True
+        with self._lock:
+            return isinstance(plan, UniquePlan) and plan.shape in self._shapes
+
+    def trust(self, plan: WirePlan | UniquePlan) -> None:
+        """The plan's first message matched the slow path's."""
+        plan.verified = True
+        if isinstance(plan, UniquePlan):
+            with self._lock:
+                self._shapes[plan.shape] = None
+                self._shapes.move_to_end(plan.shape)
+                while len(self._shapes) > self._shapes_size:
+                    self._shapes.popitem(last=False)
 
     def get(self, app: App, session: Session, broadcast: Broadcast) -> WirePlan | None:
         """The plan for messages whose values are the broadcast's and the recipient's name and address."""

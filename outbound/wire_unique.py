@@ -12,7 +12,7 @@ bytes are identical to `compose()`'s (tests/outbound/test_wire_unique.py compare
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 from outbound.compose import InlineImage, OutAttachment, compose
@@ -28,9 +28,10 @@ _SUBJECT = "pepwire subject"
 class UniquePlan:
     """One broadcast's message around two holes for each recipient's own rendered bodies."""
 
-    def __init__(self, pieces: list[bytes | str], cids: tuple[str, ...]) -> None:
+    def __init__(self, pieces: list[bytes | str], cids: tuple[str, ...], shape: Hashable) -> None:
         self._pieces = pieces
         self._cids = cids
+        self.shape = shape  # plans of one shape differ only in their files' bytes and their boundary
         self._headers = HeaderWriter()
         self._subject: tuple[str, bytes] | None = None
         self.verified = False  # set once a message came out identical to the slow path's
@@ -47,7 +48,10 @@ class UniquePlan:
         wire = compose(Rendered(_SUBJECT, TEXT_TOKEN + "\n", html), to_addr=PLACEHOLDER_ADDRESS, to_name=None,
                        message_id=PLACEHOLDER_ID, date=PLACEHOLDER_DATE, return_path=PLACEHOLDER_ADDRESS,
                        reply_to=PLACEHOLDER_ADDRESS, attachments=attachments, **compose_args)
-        return cls(skeleton(wire, (*OWN_HEADERS, "subject")), cids)
+        shape = (tuple(sorted((k, repr(v)) for k, v in compose_args.items() if k not in ("inline_images", "boundary"))),
+                 tuple((i.cid, i.content_type, i.alt_text, i.filename) for i in images),
+                 tuple((a.filename, a.content_type, a.charset) for a in attachments))
+        return cls(skeleton(wire, (*OWN_HEADERS, "subject")), cids, shape)
 
     def fits(self, rendered: Rendered) -> bool:
         """Whether this recipient's message can be made here: its HTML shows every inline image
