@@ -148,12 +148,15 @@ def one(n: int, folder: Path, sink: Sink, distributed: bool) -> dict[str, Any]:
                                                                 Delivery.status == "sent")
         try:
             idle_cpu = sum(_cpu_s(w.pid) for w in workers)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             built = subprocess.run([sys.executable, "-m", "engine.cli.main", "digest", "run"], env=env, cwd=ROOT,
                                    capture_output=True, text=True, check=True)
             queued_s = time.perf_counter() - started
             children = resource.getrusage(resource.RUSAGE_CHILDREN)
-            builder_mb, builder_cpu = children.ru_maxrss / 1024, children.ru_utime + children.ru_stime
+            # Children waited for earlier (other workloads of the same run) are in the sums: count the difference.
+            builder_mb = children.ru_maxrss / 1024
+            builder_cpu = children.ru_utime + children.ru_stime - before.ru_utime - before.ru_stime
             count = int(built.stdout.split()[0])
             wait_for_count(app, sent, count, interval=0.2, what="sending the digests")
             total_s = time.perf_counter() - started
