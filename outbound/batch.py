@@ -7,8 +7,6 @@ flight (the rest of the claimed rows were never sent and are simply claimed agai
 from __future__ import annotations
 
 import logging
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -23,52 +21,14 @@ from engine.services.recipients import refusals
 from outbound import deliver as single
 from outbound.attachments import resolve_attachments, resolve_inline_images
 from outbound.compose import compose, make_message_id
+from outbound.plans import PERSONAL_KEYS, PlanCache
 from outbound.wire import Envelope, WirePlan, usable_value
+from outbound.wire_unique import UniquePlan
+
+__all__ = ["PlanCache", "send_batch"]
 
 log = logging.getLogger(__name__)
 RECORD_EVERY = 50
-PERSONAL_KEYS = ("recipient_name", "recipient_email")
-
-
-class PlanCache:
-    """The fast-path plans of the last few broadcasts, per process (a worker serves few at a time).
-
-    A plan is trusted only after its first message came out identical to the slow path's.
-    """
-
-    def __init__(self, size: int = 8) -> None:
-        self._size = size
-        self._plans: OrderedDict[int, WirePlan | None] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, app: App, session: Session, broadcast: Broadcast) -> WirePlan | None:
-        with self._lock:
-            if broadcast.id in self._plans:
-                self._plans.move_to_end(broadcast.id)
-                return self._plans[broadcast.id]
-        plan = _build_plan(app, session, broadcast)
-        self.put(broadcast.id, plan)
-        return plan
-
-    def put(self, broadcast_id: int, plan: WirePlan | None) -> None:
-        with self._lock:
-            self._plans[broadcast_id] = plan
-            while len(self._plans) > self._size:
-                self._plans.popitem(last=False)
-
-
-def _build_plan(app: App, session: Session, broadcast: Broadcast) -> WirePlan | None:
-    shared = base_context(app.env, None, "x@invalid") | broadcast.context
-    for key in PERSONAL_KEYS:
-        shared.pop(key, None)
-    try:
-        compose_args = single.compose_options(app, broadcast.kind, broadcast.bulk, broadcast.id)
-        compose_args["inline_images"] = resolve_inline_images(session, broadcast.attachments)
-        return WirePlan.build(app.renderer, broadcast.kind, shared, PERSONAL_KEYS, compose_args=compose_args,
-                              attachments=resolve_attachments(session, broadcast.attachments))
-    except Exception:  # noqa: BLE001 - the slow path reports the real error per delivery
-        log.exception("broadcast %s: no fast path, building each message separately", broadcast.id)
-        return None
 
 
 def send_batch(app: App, plans: PlanCache, broadcast_id: int) -> int:
@@ -89,7 +49,6 @@ def send_batch(app: App, plans: PlanCache, broadcast_id: int) -> int:
         stale = stale_publication(session, broadcast.kind, broadcast.publication_id, app.clock.now())
         if stale is not None:
             refused = {pid: stale for pid in person_ids}
-        plan = plans.get(app, session, broadcast)
         sent = _Sent(app, session)
         for row in rows:
             reason = refused.get(row.person_id) if row.person_id is not None else None
@@ -97,8 +56,8 @@ def send_batch(app: App, plans: PlanCache, broadcast_id: int) -> int:
                 single._finish(app, session, _loaded(session, row.id), "failed", f"not sent: {reason}")
                 continue
             try:
-                data, envelope_from, message_id, plan = _message(app, session, plans, broadcast, plan, row,
-                                                                 people.get(row.person_id or 0))
+                data, envelope_from, message_id = _message(app, session, plans, broadcast, row,
+                                                           people.get(row.person_id or 0))
             except Exception as exc:  # noqa: BLE001 - a template or data error is permanent: fail, don't loop
                 log.exception("delivery %s could not be built", row.id)
                 single._finish(app, session, _loaded(session, row.id), "failed", f"could not build the message: {exc}")
@@ -155,33 +114,60 @@ class _Sent:
         self._session.commit()
 
 
-def _message(app: App, session: Session, plans: PlanCache, broadcast: Broadcast, plan: WirePlan | None,
-             row: Any, person: Person | None) -> tuple[bytes, str, str, WirePlan | None]:
-    """The wire bytes (fast path when it applies, else the slow path's), envelope sender, Message-ID, and
-    the plan to go on with."""
-    values = {k: v for k, v in base_context(app.env, person, row.to_addr).items() if k in PERSONAL_KEYS}
-    fits = (plan is not None and not row.context and row.in_reply_to is None
-            and all(usable_value(v) for v in values.values()))
-    if not fits:
-        delivery = _loaded(session, row.id)
-        data, envelope_from = single._build(app, session, delivery)
-        return data, envelope_from, str(delivery.message_id), plan
-    assert plan is not None
+def _message(app: App, session: Session, plans: PlanCache, broadcast: Broadcast, row: Any,
+             person: Person | None) -> tuple[bytes, str, str]:
+    """The wire bytes (on a fast path when one applies, else the slow path's), envelope sender, Message-ID.
+
+    A row without values of its own gets the broadcast's shared body with its name and address filled in;
+    a row with its own values (a digest) is rendered alone and put into the broadcast's composed-once
+    message; anything unusual (a reply in a thread, a value or template a plan cannot reproduce) is
+    built by the slow path.
+    """
+    base = base_context(app.env, person, row.to_addr)
+    if row.in_reply_to is None and not row.context:
+        values = {k: v for k, v in base.items() if k in PERSONAL_KEYS}
+        if all(usable_value(v) for v in values.values()):
+            wire = plans.get(app, session, broadcast)
+            if wire is not None:
+                envelope = _envelope(app, row, values["recipient_name"], broadcast.context)
+                return _checked(app, session, plans, broadcast, row, envelope, wire, wire.message(envelope, values))
+    elif row.in_reply_to is None:
+        unique = plans.unique(app, session, broadcast)
+        if unique is not None:
+            context = base | broadcast.context | row.context
+            rendered = app.renderer.render(row.kind, context)
+            if unique.fits(rendered):
+                envelope = _envelope(app, row, context.get("recipient_name"), context)
+                return _checked(app, session, plans, broadcast, row, envelope, unique,
+                                unique.message(envelope, rendered))
+    delivery = _loaded(session, row.id)
+    data, envelope_from = single._build(app, session, delivery)
+    return data, envelope_from, str(delivery.message_id)
+
+
+def _envelope(app: App, row: Any, to_name: str | None, context: dict[str, Any]) -> Envelope:
     message_id = row.message_id or make_message_id(
         app.settings.domain, f"d{row.id}.{int(row.created_at.timestamp())}")
-    envelope_from = single.verp_address(app, row.id)
-    envelope = Envelope(to_addr=row.to_addr, to_name=values["recipient_name"], message_id=message_id,
-                        date=app.clock.now().replace(microsecond=0), return_path=envelope_from,
-                        reply_to=row.reply_token or single.broadcast_reply(app, row.id, broadcast.context))
-    data = plan.message(envelope, values)
-    if not plan.verified:
+    return Envelope(to_addr=row.to_addr, to_name=to_name, message_id=message_id,
+                    date=app.clock.now().replace(microsecond=0), return_path=single.verp_address(app, row.id),
+                    reply_to=row.reply_token or single.broadcast_reply(app, row.id, context))
+
+
+def _checked(app: App, session: Session, plans: PlanCache, broadcast: Broadcast, row: Any, envelope: Envelope,
+             plan: WirePlan | UniquePlan, data: bytes) -> tuple[bytes, str, str]:
+    """`data` signed; the first message of a plan not yet trusted is compared with the slow path's, and a
+    plan that differs is dropped (this message and the rest of the broadcast take the slow path)."""
+    if not plans.trusted(plan):
         slow = _unsigned_slow(app, session, _loaded(session, row.id), envelope)
         if slow != data:
-            log.warning("broadcast %s: fast path differs from the slow path; using the slow path", broadcast.id)
-            plans.put(broadcast.id, None)
-            return single.sign(app, slow), envelope_from, message_id, None
-        plan.verified = True
-    return single.sign(app, data), envelope_from, message_id, plan
+            which = "wire" if isinstance(plan, WirePlan) else "unique"
+            log.warning("broadcast %s: %s fast path differs from the slow path; using the slow path",
+                        broadcast.id, which)
+            plans.put(broadcast.id, None, which)
+            data = slow
+        else:
+            plans.trust(plan)
+    return single.sign(app, data), envelope.return_path, envelope.message_id
 
 
 def _unsigned_slow(app: App, session: Session, delivery: Delivery, envelope: Envelope) -> bytes:

@@ -21,6 +21,14 @@ _KEPT = frozenset(b' !"#$%&\'()*+,-./0123456789:;<>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[
 _ESCAPES = {c: (chr(c) if c in _KEPT else f"={c:02X}") for c in range(256)}
 
 
+def encode_body(text: str) -> bytes:
+    """A whole text part as `set_content(text, charset="utf-8", cte="quoted-printable")` encodes it and
+    the SMTP generator writes it: lines split as the library splits them, CRLF-ended."""
+    lines = text.encode("utf-8").splitlines()
+    encoded = quoprimime.body_encode(b"\n".join(lines).decode("latin-1") + "\n", _MAX)
+    return encoded.replace("\n", "\r\n").encode("ascii")
+
+
 def escaped(text: str) -> str:
     """`text` (one line) as UTF-8 with every byte quoted-printable needs escaped; no cutting yet."""
     return text.encode("utf-8").decode("latin-1").translate(_ESCAPES)
