@@ -63,27 +63,37 @@ class _Splitter:
         if boundary is None:
             raise _Unusual
         delimiter = "--" + boundary
-        # The feed parser's own test for a delimiter line, applied to the same lines.
-        matches = re.compile("(?P<sep>" + re.escape(delimiter) + r")(?P<end>--)?(?P<ws>[ \t]*)"
-                             r"(?P<linesep>\r\n|\r|\n)?$").match
         parts: list[Message] = []
         start = None  # where the current part begins, once the first delimiter is seen
         at = 0 if body.startswith(delimiter) else _next_line_with(body, delimiter, 0)
         while at >= 0:
             end = body.find("\n", at) + 1 or len(body)
-            found = matches(body, at, end)
+            found = _delimiter_kind(body[at + len(delimiter) : end])
             if found:
                 if start is not None:
                     if at == start:
                         raise _Unusual  # doubled delimiter lines: the feed parser skips them
                     parts.append(self.entity(body[start:at], depth + 1, top=False))
-                if found.group("end"):
+                if found == "close":
                     if start is None:
                         raise _Unusual  # a close delimiter before any part
                     return parts
                 start = end
             at = _next_line_with(body, delimiter, end - 1)
         raise _Unusual  # no close delimiter (or none at all)
+
+
+def _delimiter_kind(rest: str) -> str | None:
+    """"close" or "next" if a line that starts with the delimiter is one, as the feed parser decides.
+
+    Its test is `DELIMITER(--)?[ \t]*(\r\n|\r|\n)?$`; a regular expression per boundary would be
+    compiled anew for every message, since boundaries are random.
+    """
+    if rest.endswith("\n"):
+        rest = rest[:-2] if rest.endswith("\r\n") else rest[:-1]
+    if rest.startswith("--") and not rest[2:].strip(" \t"):
+        return "close"
+    return None if rest.strip(" \t") else "next"
 
 
 def _next_line_with(text: str, prefix: str, pos: int) -> int:

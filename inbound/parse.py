@@ -22,6 +22,7 @@ _ADDR_SPEC = re.compile(r"[^\s@<>()\[\],;:\"]{1,64}@[^\s@<>()\[\],;:\"]{1,255}")
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 _MSG_ID = re.compile(r"<([^<>\s]{1,990})>")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
+_SURROGATE = re.compile("[\udc80-\udcff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BODY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # Codecs that are "text encodings" to Python but interpret escape sequences or hostnames;
@@ -356,7 +357,7 @@ def _decode_bytes(data: bytes, charset: str | None, errors: list[str] | None = N
 
 def _clean_surrogates(text: str) -> str:
     """Header bytes the parser could not decode arrive as lone surrogates: recover them."""
-    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+    if not _SURROGATE.search(text):
         return text
     try:
         data = text.encode("utf-8", "surrogateescape")

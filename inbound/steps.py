@@ -28,7 +28,9 @@ def parse(work: Work) -> None:
 
 
 def drop_duplicate(work: Work) -> None:
-    earlier = earlier_copy(work.session, work.row)
+    # The row's own pending changes (its sender) cannot change the answer: no flush before asking.
+    with work.session.no_autoflush:
+        earlier = earlier_copy(work.session, work.row)
     if earlier is not None:
         work.classification = "duplicate"
         work.finish(f"duplicate of inbound message {earlier}")
@@ -84,7 +86,9 @@ def identify_sender(work: Work) -> None:
     if work.classification == "bounce":
         return
     if work.sender:
-        work.person = work.session.scalar(select(Person).where(Person.email == work.sender))
+        # Only the inbound row has pending changes here; flushing them first would be an UPDATE for nothing.
+        with work.session.no_autoflush:
+            work.person = work.session.scalar(select(Person).where(Person.email == work.sender))
     if work.person is None:
         raise UnknownSender(f"{work.sender or 'an unknown sender'} is not registered")
 

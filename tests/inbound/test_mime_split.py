@@ -34,7 +34,7 @@ def leaves(draw: st.DrawFn, eol: bytes) -> bytes:
     ctype = draw(st.sampled_from(LEAF_TYPES))
     cte = draw(st.sampled_from(CTE))
     data = draw(TEXT).encode("utf-8") if ctype.startswith("text/") or draw(st.booleans()) else draw(st.binary())
-    if cte in ("7bit", "8bit", None) and not ctype.startswith("text/"):
+    if not ctype.startswith("text/"):
         cte = "base64"
     lines = [f"Content-Type: {ctype}; charset=\"{draw(st.sampled_from(['utf-8', 'iso-8859-1', 'x-odd']))}\""
              .encode()]
