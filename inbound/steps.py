@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from engine.models import Person
 from engine.services.bounces import record_bounce
@@ -18,6 +18,8 @@ from inbound.trim import new_text
 from inbound.work import Work
 
 Step = Callable[[Work], None]
+# Built once: constructing the statement cost more than running it (an immutable, shared statement).
+_PERSON_BY_EMAIL = select(Person).where(Person.email == bindparam("email"))
 
 
 def parse(work: Work) -> None:
@@ -88,7 +90,7 @@ def identify_sender(work: Work) -> None:
     if work.sender:
         # Only the inbound row has pending changes here; flushing them first would be an UPDATE for nothing.
         with work.session.no_autoflush:
-            work.person = work.session.scalar(select(Person).where(Person.email == work.sender))
+            work.person = work.session.scalar(_PERSON_BY_EMAIL, {"email": work.sender})
     if work.person is None:
         raise UnknownSender(f"{work.sender or 'an unknown sender'} is not registered")
 
