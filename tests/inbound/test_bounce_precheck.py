@@ -11,7 +11,8 @@ from tests.inbound.conftest import FIXTURES
 
 PIECES = ("This message was created automatically by mail delivery software.", "The following address(es) failed:",
           "Hi. This is the qmail-send program", "----- The following addresses had permanent fatal errors -----",
-          "Your message to jo@shop.example couldn't be delivered.", "Delivery has failed to these recipients or groups:",
+          "Your message to jo@shop.example couldn't be delivered.",
+          "Delivery has failed to these recipients or groups:",
           "The following recipient(s) cannot be reached:", "was not delivered to:\n", "because:\n",
           "Your message wasn't delivered to jo@shop.example because", "has been blocked", "5.1.1",
           "There was a problem delivering your message to jo@shop.example.", "your message could not\n be delivered",
