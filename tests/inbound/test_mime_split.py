@@ -154,3 +154,22 @@ def test_unusual_shapes_are_handed_to_the_feed_parser() -> None:
         # Then the splitter declines, and parse_message still reads them as before
         assert split_message(raw, message_policy()) is None
         _both_ways(raw)
+
+
+def _nested(levels: int) -> bytes:
+    raw = b"Content-Type: text/plain\r\n\r\ndeepest text\r\n"
+    for level in range(levels):
+        boundary = f"level{level}".encode()
+        raw = (b"Content-Type: multipart/mixed; boundary=" + boundary + b"\r\n\r\n--" + boundary + b"\r\n" + raw
+               + b"\r\n--" + boundary + b"--\r\n")
+    return b"From: a@shop.example\r\n" + raw
+
+
+def test_deep_nesting_is_bounded_the_same_either_way() -> None:
+    # Given messages nested just past the parse limit, and past the splitter's own depth
+    for levels, taken in ((11, True), (20, False)):
+        raw = _nested(levels)
+        # Then the splitter takes the first and hands over the second, and the limit applies the same
+        assert (split_message(raw, message_policy()) is not None) is taken
+        _both_ways(raw)
+        assert any("nesting deeper" in error for error in parse_message(raw).errors)
