@@ -3,8 +3,8 @@
 The standard `policy.default` builds a structured header object every time a header is read, and
 the parser itself reads Content-Type again and again while it walks a message (about eighteen times
 for an ordinary reply with an HTML twin); that re-parsing was most of the cost of reading a reply.
-Values are identical, so the parsed object is reused. A policy is made per message, so nothing is
-shared between messages or threads.
+Values are identical, so the parsed object is reused. A policy is made per message, so no parsed header is
+shared between messages or threads (only the header classes, which never change).
 """
 from __future__ import annotations
 
