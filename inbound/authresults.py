@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import authres
 
+from inbound.authresults_simple import plain_results
 from inbound.parse import ParsedMessage
 
 _AUTHSERV_ID = re.compile(r"^\s*(?:\([^)]*\)\s*)?([^\s;()]+)")
@@ -40,23 +41,34 @@ def read_auth_results(msg: ParsedMessage, trusted_authserv_id: str | None) -> Au
         match = _AUTHSERV_ID.match(value)
         if match is None or match.group(1).lower() != wanted:
             continue
-        try:
-            # authres parses RFC 8601 with comments, versions and non-standard properties
-            # ("action=none" from Microsoft, "arc=pass (…)") without falling over.
-            header = authres.AuthenticationResultsHeader.parse_value(value)
-        except Exception:
+        pairs = plain_results(value)  # the usual shape, read without the general parser
+        if pairs is None:
+            pairs = _general_results(value)
+        if pairs is None:
             return AuthResults(raw=raw)
-        verdicts = _verdicts(header.results)
+        verdicts = _verdicts(pairs)
         return AuthResults(spf=verdicts["spf"], dkim=verdicts["dkim"], dmarc=verdicts["dmarc"], trusted=True, raw=raw)
     return AuthResults(raw=raw)
 
 
-def _verdicts(results: list[object]) -> dict[str, str | None]:
+def _general_results(value: str) -> list[tuple[str, str]] | None:
+    """(method, result) pairs, lowercased, by the general RFC 8601 parser; None if it cannot parse `value`."""
+    try:
+        # authres parses RFC 8601 with comments, versions and non-standard properties
+        # ("action=none" from Microsoft, "arc=pass (…)") without falling over.
+        header = authres.AuthenticationResultsHeader.parse_value(value)
+    except Exception:
+        return None
+    return [(str(getattr(result, "method", "")).lower(), str(getattr(result, "result", "")).lower())
+            for result in header.results]
+
+
+def _verdicts(results: list[tuple[str, str]]) -> dict[str, str | None]:
+    """Verdicts per method from lowercased (method, result) pairs, in header order."""
     found: dict[str, list[str]] = {method: [] for method in _METHODS}
-    for result in results:
-        method = str(getattr(result, "method", "")).lower()
+    for method, result in results:
         if method in found:
-            found[method].append(str(getattr(result, "result", "")).lower())
+            found[method].append(result)
     verdicts: dict[str, str | None] = {method: (values[0] if values else None) for method, values in found.items()}
     # A message may carry several DKIM signatures; one that verifies is enough.
     if "pass" in found["dkim"]:

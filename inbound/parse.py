@@ -13,17 +13,16 @@ from email.utils import getaddresses, parsedate_to_datetime
 
 from inbound.html_text import html_to_text
 from inbound.limits import ParseLimits
+from inbound.mime_split import split_message
+from inbound.parse_bounds import bound_body, bound_head, note_once
 from inbound.parse_policy import message_policy
 
 _BLANK_LINE = re.compile(rb"\r?\n\r?\n")
-_BARE_CR = re.compile(rb"\r(?!\n)")
-_BOUNDARY_PARAM = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))', re.I)
-_DELIMITER_LINE = re.compile(rb"^--([^\r\n]{1,250})", re.M)
-_CONTENT_TYPE_LINE = re.compile(rb"^content-type[ \t]*:", re.M | re.I)
 _ADDR_SPEC = re.compile(r"[^\s@<>()\[\],;:\"]{1,64}@[^\s@<>()\[\],;:\"]{1,255}")
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 _MSG_ID = re.compile(r"<([^<>\s]{1,990})>")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
+_SURROGATE = re.compile("[\udc80-\udcff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BODY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # Codecs that are "text encodings" to Python but interpret escape sequences or hostnames;
@@ -77,25 +76,31 @@ class ParsedMessage:
         return [value for key, value in self.header_fields if key.lower() == wanted]
 
 
-def parse_message(raw: bytes, limits: ParseLimits = ParseLimits()) -> ParsedMessage:
-    """Parse `raw`; malformed input yields a ParsedMessage with `errors`, never an exception."""
+def parse_message(raw: bytes, limits: ParseLimits = ParseLimits(), *, fast_split: bool = True) -> ParsedMessage:
+    """Parse `raw`; malformed input yields a ParsedMessage with `errors`, never an exception.
+
+    `fast_split=False` always uses the stdlib feed parser (tests compare the two paths)."""
     result = ParsedMessage()
     if not raw or not raw.strip():
         result.errors.append("empty message")
         return result
     try:
-        _parse_into(raw, limits, result)
+        _parse_into(raw, limits, result, fast_split)
     except Exception as exc:  # last line of defence: hostile input must never crash intake
         result.errors.append(f"message could not be fully parsed ({type(exc).__name__})")
     return result
 
 
-def _parse_into(raw: bytes, limits: ParseLimits, result: ParsedMessage) -> None:
+def _parse_into(raw: bytes, limits: ParseLimits, result: ParsedMessage, fast_split: bool) -> None:
     head, body = _split_head(raw)
-    head = _bound_head(head, limits, result.errors)
-    body = _bound_body(head, body, limits, result.errors)
+    head = bound_head(head, limits, result.errors)
+    body = bound_body(head, body, limits, result.errors)
     try:
-        msg = BytesParser(policy=message_policy()).parsebytes(head + body)
+        # The splitter gives up (None) on anything unusual; the feed parser reads everything.
+        reading = message_policy()
+        msg = split_message(head + body, reading) if fast_split else None
+        if msg is None:
+            msg = BytesParser(policy=reading).parsebytes(head + body)
     except Exception as exc:  # the stdlib parser has crash bugs on hostile input
         result.errors.append(f"message structure unreadable ({type(exc).__name__}); body read as plain text")
         result.text = _body_text(_decode_bytes(body.strip(), "utf-8"))[: limits.max_text_chars]
@@ -105,11 +110,6 @@ def _parse_into(raw: bytes, limits: ParseLimits, result: ParsedMessage) -> None:
     _read_parts(msg, limits, result)
 
 
-def _note_once(errors: list[str], message: str) -> None:
-    if message not in errors:
-        errors.append(message)
-
-
 def _split_head(raw: bytes) -> tuple[bytes, bytes]:
     if raw.startswith((b"\n", b"\r\n")):
         return b"", raw
@@ -117,58 +117,6 @@ def _split_head(raw: bytes) -> tuple[bytes, bytes]:
     if match is None:
         return raw, b""
     return raw[: match.start()], raw[match.start() :]
-
-
-def _bound_head(head: bytes, limits: ParseLimits, errors: list[str]) -> bytes:
-    """Cut header stuffing and neutralise bytes that would let one field smuggle in another."""
-    if b"\x00" in head:
-        errors.append("NUL bytes removed from header")
-        head = head.replace(b"\x00", b"")
-    if _BARE_CR.search(head):
-        # A bare CR is a line break to the email parser but not to every MTA: treat as data.
-        errors.append("bare CR in header replaced by a space")
-        head = _BARE_CR.sub(b" ", head)
-    kept: list[bytes] = []
-    fields = 0
-    total = 0
-    for line in head.split(b"\n"):
-        line = line.rstrip(b"\r")
-        if len(line) > limits.max_header_line:
-            _note_once(errors, f"header line longer than {limits.max_header_line} bytes truncated")
-            line = line[: limits.max_header_line]
-        if line[:1] not in (b" ", b"\t"):
-            fields += 1
-        total += len(line) + 2
-        if fields > limits.max_headers or total > limits.max_header_bytes:
-            _note_once(errors, f"header block over limits ({limits.max_headers} fields, "
-                          f"{limits.max_header_bytes} bytes); later fields ignored")
-            break
-        kept.append(line)
-    return b"\r\n".join(kept)
-
-
-def _bound_body(head: bytes, body: bytes, limits: ParseLimits, errors: list[str]) -> bytes:
-    """Cut the body before the part beyond `max_parts`, so the full parse stays bounded."""
-    boundaries = {m.group(1) or m.group(2) for m in _BOUNDARY_PARAM.finditer(head + body)}
-    cut = None
-    count = 0
-    if boundaries:
-        for match in _DELIMITER_LINE.finditer(body):
-            token = match.group(1).rstrip()
-            if token in boundaries:
-                count += 1
-                if count > limits.max_parts:
-                    cut = match.start()
-                    break
-    # Nested message/rfc822 parts need no boundary, so count their Content-Type lines too.
-    for index, match in enumerate(_CONTENT_TYPE_LINE.finditer(body)):
-        if index + 1 > limits.max_parts:
-            cut = match.start() if cut is None else min(cut, match.start())
-            break
-    if cut is None:
-        return body
-    _note_once(errors, f"more than {limits.max_parts} MIME parts; the rest ignored")
-    return body[:cut]
 
 
 def _read_headers(msg: Message, result: ParsedMessage) -> None:
@@ -283,10 +231,10 @@ class _WalkState:
 def _walk(part: Message, depth: int, limits: ParseLimits, result: ParsedMessage, state: _WalkState) -> None:
     state.parts += 1
     if state.parts > limits.max_parts:
-        _note_once(result.errors, f"more than {limits.max_parts} MIME parts; the rest ignored")
+        note_once(result.errors, f"more than {limits.max_parts} MIME parts; the rest ignored")
         return
     if depth > limits.max_depth:
-        _note_once(result.errors, f"MIME nesting deeper than {limits.max_depth}; deeper parts ignored")
+        note_once(result.errors, f"MIME nesting deeper than {limits.max_depth}; deeper parts ignored")
         return
     try:
         ctype = part.get_content_type()
@@ -344,7 +292,7 @@ def _within_budget(data: bytes, limits: ParseLimits, result: ParsedMessage, stat
         result.errors.append(f"MIME part {state.parts} larger than {limits.max_part_bytes} bytes ignored")
         return False
     if state.total_bytes + len(data) > limits.max_total_bytes:
-        _note_once(result.errors, f"decoded parts exceed {limits.max_total_bytes} bytes; the rest ignored")
+        note_once(result.errors, f"decoded parts exceed {limits.max_total_bytes} bytes; the rest ignored")
         return False
     state.total_bytes += len(data)
     return True
@@ -409,7 +357,7 @@ def _decode_bytes(data: bytes, charset: str | None, errors: list[str] | None = N
 
 def _clean_surrogates(text: str) -> str:
     """Header bytes the parser could not decode arrive as lone surrogates: recover them."""
-    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+    if not _SURROGATE.search(text):
         return text
     try:
         data = text.encode("utf-8", "surrogateescape")

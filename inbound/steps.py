@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from engine.models import Person
 from engine.services.bounces import record_bounce
@@ -18,6 +18,8 @@ from inbound.trim import new_text
 from inbound.work import Work
 
 Step = Callable[[Work], None]
+# Built once: constructing the statement cost more than running it (an immutable, shared statement).
+_PERSON_BY_EMAIL = select(Person).where(Person.email == bindparam("email"))
 
 
 def parse(work: Work) -> None:
@@ -28,7 +30,9 @@ def parse(work: Work) -> None:
 
 
 def drop_duplicate(work: Work) -> None:
-    earlier = earlier_copy(work.session, work.row)
+    # The row's own pending changes (its sender) cannot change the answer: no flush before asking.
+    with work.session.no_autoflush:
+        earlier = earlier_copy(work.session, work.row)
     if earlier is not None:
         work.classification = "duplicate"
         work.finish(f"duplicate of inbound message {earlier}")
@@ -84,7 +88,9 @@ def identify_sender(work: Work) -> None:
     if work.classification == "bounce":
         return
     if work.sender:
-        work.person = work.session.scalar(select(Person).where(Person.email == work.sender))
+        # Only the inbound row has pending changes here; flushing them first would be an UPDATE for nothing.
+        with work.session.no_autoflush:
+            work.person = work.session.scalar(_PERSON_BY_EMAIL, {"email": work.sender})
     if work.person is None:
         raise UnknownSender(f"{work.sender or 'an unknown sender'} is not registered")
 
