@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine.app import App
 from engine.models import Broadcast, Delivery, Person
-from engine.queue.claim import backoff, claim
+from engine.queue.claim import backoff, claim_row
 from engine.queue.wakeups import wake_after_commit
 from engine.services.audit import record
 from engine.services.bounces import classify_refusal, record_bounce
@@ -43,19 +43,22 @@ def deliver(app: App, delivery_id: int) -> None:
     one duplicate per message in flight, and nothing lost.
     """
     with app.sessions() as session:
-        if not claim(session, Delivery, delivery_id, app.clock.now(), ("queued",), app.claim_timeout, "sending"):
+        # The claiming UPDATE returns the row: the work starts from it instead of reading it again.
+        claimed = claim_row(session, Delivery, delivery_id, app.clock.now(), ("queued",), app.claim_timeout,
+                            "sending")
+        if claimed is None:
             session.rollback()
             return
         session.commit()
     with app.sessions() as session:
-        delivery = session.get(Delivery, delivery_id)
-        assert delivery is not None
+        delivery = session.merge(claimed, load=False)
         refusal = refused(session, delivery, app.clock.now())
         if refusal is not None:
             _finish(app, session, delivery, "failed", f"not sent: {refusal}")
             return
         try:
-            data, envelope_from = _build(app, session, delivery)
+            with session.no_autoflush:  # the Message-ID is written with the outcome, not on its own
+                data, envelope_from = _build(app, session, delivery)
         except Exception as exc:  # noqa: BLE001 - a template or data error is permanent: fail, don't loop
             log.exception("delivery %s could not be built", delivery_id)
             _finish(app, session, delivery, "failed", f"could not build the message: {exc}")
