@@ -57,8 +57,8 @@ def _subject(session: Session, partnership: Partnership, who: str) -> Subject | 
         func.lower(Subject.ref) == wanted, func.lower(Subject.name) == wanted)).order_by(Subject.id).limit(1))
 
 
-def understand(session: Session, env: Env, fields: ReportFields, received_at: datetime,
-               fallback_area: Area | None, areas: list[Area] | None = None) -> tuple[datetime, str, Area | None, list[str]]:
+def understand(session: Session, env: Env, fields: ReportFields, received_at: datetime, fallback_area: Area | None,
+               areas: list[Area] | None = None) -> tuple[datetime, str, Area | None, list[str]]:
     """When (and whether it was stated), the area, and what could not be determined; `areas`: every area."""
     missing = []
     when = find_when(fields.when, received_at, env.settings.tz) if fields.when else None

@@ -44,7 +44,8 @@ def test_threads_writing_at_once_lose_no_update(factory) -> None:  # type: ignor
     assert _count(factory) == 150
 
 
-def test_the_turn_comes_back_after_a_rollback_an_error_and_a_session_left_open(factory) -> None:  # type: ignore[no-untyped-def]
+def test_the_turn_comes_back_after_a_rollback_an_error_or_a_session_left_open(  # type: ignore[no-untyped-def]
+        factory) -> None:
     with factory() as session:
         session.execute(text("UPDATE counter SET n = 5"))
         session.rollback()
