@@ -28,21 +28,24 @@ def settings_environment(settings: Settings, folder: Path) -> dict[str, str]:
 
 
 class PepProcess:
-    """One `pep MODE` process; `port` is its SMTP port for smtpd."""
+    """One `pep MODE` process, started; `ready` waits until it serves. `port`: its SMTP port, for smtpd."""
 
     def __init__(self, mode: str, env: dict[str, str], log: Path) -> None:
         self.mode, self.log, self.port = mode, log, 0
         with log.open("wb") as out:
             self.process = subprocess.Popen([sys.executable, "-m", "engine.cli.main", mode], env=env, cwd=ROOT,
                                             stdout=out, stderr=subprocess.STDOUT)
+
+    def ready(self) -> "PepProcess":
         deadline = time.monotonic() + 60
-        while (found := READY[mode].search(log.read_bytes())) is None:
+        while (found := READY[self.mode].search(self.log.read_bytes())) is None:
             if time.monotonic() > deadline or self.process.poll() is not None:
                 self.stop()
-                raise RuntimeError(f"pep {mode} did not start:\n{log.read_text()}")
-            time.sleep(0.1)
-        if mode == "smtpd":
+                raise RuntimeError(f"pep {self.mode} did not start:\n{self.log.read_text()}")
+            time.sleep(0.02)
+        if self.mode == "smtpd":
             self.port = int(found.group(1))
+        return self
 
     def cpu_seconds(self) -> float:
         """User and system CPU the process has used so far."""
