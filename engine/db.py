@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.sqlite_writer import WriterTurns
+
 SessionFactory = sessionmaker[Session]
+BUSY_TIMEOUT_SECONDS = 30
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -17,14 +20,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
     cursor.close()
 
 
-def _sqlite_begin(conn: Any) -> None:
-    # pysqlite's own transaction handling defers BEGIN; take the write lock up front so two
-    # writers queue on busy_timeout instead of failing mid-transaction.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+def _sqlite_begin(turns: WriterTurns) -> Callable[[Any], None]:
+    def begin(conn: Any) -> None:
+        # pysqlite's own transaction handling defers BEGIN; take the write lock up front so two
+        # writers queue (on the engine's turns, then on busy_timeout) instead of failing mid-transaction.
+        dbapi_connection = conn.connection.dbapi_connection
+        turns.take(dbapi_connection)
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            turns.end(dbapi_connection)
+            raise
+    return begin
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -33,10 +44,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "isolation_level": None},
+        turns = WriterTurns(BUSY_TIMEOUT_SECONDS)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "isolation_level": None,
+                                                  "factory": turns.connection_class()},
                                pool_size=20, max_overflow=20, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", _sqlite_begin(turns))
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
 

@@ -6,8 +6,8 @@ import traceback
 
 from engine.app import App
 from engine.models import InboundMessage
-from engine.queue.claim import backoff, claim
-from engine.queue.wakeups import wake_after_commit
+from engine.queue.claim import backoff, claim_row
+from engine.queue.wakeups import take_kept, wake_after_commit
 from engine.services.audit import record
 from engine.services.notifications import claim_once
 from engine.services.outbox import queue_message
@@ -22,30 +22,36 @@ from inbound.work import Work
 log = logging.getLogger(__name__)
 
 
-def process_inbound(app: App, row_id: int) -> None:
-    """Idempotent: a row that is done, or claimed by a live worker, is left alone."""
+def process_inbound(app: App, row_id: int) -> list[int]:
+    """Idempotent: a row that is done, or claimed by a live worker, is left alone.
+
+    Returns the deliveries its handler left for this worker to send now (`keep_here`); the caller sends them,
+    or the sweeper finds them.
+    """
     with app.sessions() as session:
-        if not claim(session, InboundMessage, row_id, app.clock.now(), ("received", "retry"),
-                     app.claim_timeout, "processing"):
+        # The claiming UPDATE returns the row: the work starts from it instead of reading it again.
+        claimed = claim_row(session, InboundMessage, row_id, app.clock.now(), ("received", "retry"),
+                            app.claim_timeout, "processing")
+        if claimed is None:
             session.rollback()
-            return
+            return []
         session.commit()
     try:
-        _work(app, row_id)
+        return _work(app, claimed)
     except Exception as exc:  # noqa: BLE001 - a bug or an outage: keep the message, retry, then park
         log.exception("inbound message %s failed", row_id)
         _failed(app, row_id, exc)
+        return []
 
 
-def _work(app: App, row_id: int) -> None:
+def _work(app: App, claimed: InboundMessage) -> list[int]:
     with app.sessions() as session:
-        row = session.get(InboundMessage, row_id)
-        assert row is not None
+        row = session.merge(claimed, load=False)  # as committed by the claim: nothing to read again
         recipient = classify_recipient(row.rcpt_to, app.settings.domain)
         if recipient is None:
             row.status, row.outcome = "done", "not a PEP address"
             session.commit()
-            return
+            return []
         work = Work(app=app, session=session, row=row, recipient=recipient)
         try:
             with session.begin_nested():
@@ -73,6 +79,7 @@ def _work(app: App, row_id: int) -> None:
         row.outcome = work.outcome
         row.error = None
         session.commit()
+        return take_kept(session)
 
 
 def _handler_key(app: App, work: Work) -> str:

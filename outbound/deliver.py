@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine.app import App
 from engine.models import Broadcast, Delivery, Person
-from engine.queue.claim import backoff, claim
+from engine.queue.claim import backoff, claim_row, claim_rows
 from engine.queue.wakeups import wake_after_commit
 from engine.services.audit import record
 from engine.services.bounces import classify_refusal, record_bounce
@@ -43,32 +43,68 @@ def deliver(app: App, delivery_id: int) -> None:
     one duplicate per message in flight, and nothing lost.
     """
     with app.sessions() as session:
-        if not claim(session, Delivery, delivery_id, app.clock.now(), ("queued",), app.claim_timeout, "sending"):
+        # The claiming UPDATE returns the row: the work starts from it instead of reading it again.
+        claimed = claim_row(session, Delivery, delivery_id, app.clock.now(), ("queued",), app.claim_timeout,
+                            "sending")
+        if claimed is None:
             session.rollback()
             return
         session.commit()
     with app.sessions() as session:
-        delivery = session.get(Delivery, delivery_id)
-        assert delivery is not None
-        refusal = refused(session, delivery, app.clock.now())
-        if refusal is not None:
-            _finish(app, session, delivery, "failed", f"not sent: {refusal}")
+        delivery = session.merge(claimed, load=False)
+        _send(app, session, delivery, refused(session, delivery, app.clock.now()))
+
+
+def deliver_kept(app: App, delivery_ids: list[int]) -> None:
+    """Send deliveries this worker queued itself a moment ago (`keep_here`), as `deliver` sends each, with one
+    claim, one refusal query and one commit of the outcomes for all of them.
+
+    A crash before that commit sends each again once, as with `deliver`; a delivery whose sending raised stays
+    claimed and is retried when its claim is stale, as when `deliver` raises.
+    """
+    if not delivery_ids:
+        return
+    with app.sessions() as session:
+        claimed = claim_rows(session, Delivery, delivery_ids, app.clock.now(), ("queued",), app.claim_timeout,
+                             "sending")
+        if not claimed:
+            session.rollback()
             return
-        try:
+        session.commit()
+    with app.sessions() as session:
+        deliveries = [session.merge(row, load=False) for row in claimed]
+        refusals_now = refused_all(session, deliveries, app.clock.now())
+        for delivery in deliveries:
+            try:
+                _send(app, session, delivery, refusals_now.get(delivery.id), commit=False)
+            except Exception:  # noqa: BLE001 - the others still go; this one is retried once its claim is stale
+                log.exception("delivery %s could not be sent", delivery.id)
+        session.commit()
+
+
+def _send(app: App, session: Session, delivery: Delivery, refusal: str | None, commit: bool = True) -> None:
+    if refusal is not None:
+        _finish(app, session, delivery, "failed", f"not sent: {refusal}", commit=commit)
+        return
+    try:
+        with session.no_autoflush:  # the Message-ID is written with the outcome, not on its own
             data, envelope_from = _build(app, session, delivery)
-        except Exception as exc:  # noqa: BLE001 - a template or data error is permanent: fail, don't loop
-            log.exception("delivery %s could not be built", delivery_id)
-            _finish(app, session, delivery, "failed", f"could not build the message: {exc}")
-            return
-        result = app.transport.send(envelope_from, delivery.to_addr, data)
-        record_outcome(app, session, delivery, result)
+    except Exception as exc:  # noqa: BLE001 - a template or data error is permanent: fail, don't loop
+        log.exception("delivery %s could not be built", delivery.id)
+        _finish(app, session, delivery, "failed", f"could not build the message: {exc}", commit=commit)
+        return
+    result = app.transport.send(envelope_from, delivery.to_addr, data)
+    record_outcome(app, session, delivery, result, commit=commit)
 
 
-def record_outcome(app: App, session: Session, delivery: Delivery, result: SendResult) -> None:
-    """Sent; queued again with back-off (temporary failure within the lifetime); or failed for good."""
+def record_outcome(app: App, session: Session, delivery: Delivery, result: SendResult, commit: bool = True) -> None:
+    """Sent; queued again with back-off (temporary failure within the lifetime); or failed for good.
+
+    `commit` False: the caller commits (with other outcomes).
+    """
     if result.accepted:
         delivery.sent_at = app.clock.now()
-        _finish(app, session, delivery, "sent", None)
+        _finish(app, session, delivery, "sent", None, commit=commit)
     elif result.temporary and app.clock.now() - delivery.created_at < timedelta(
             hours=app.settings.delivery_lifetime_hours):
         delivery.status = "queued"
@@ -78,14 +114,27 @@ def record_outcome(app: App, session: Session, delivery: Delivery, result: SendR
                    timedelta(seconds=result.retry_after or 0))
         delivery.next_attempt_at = app.clock.now() + wait
         wake_after_commit(session, OUTBOUND_QUEUE, delivery.id, int(wait.total_seconds() * 1000))
-        session.commit()
+        if commit:
+            session.commit()
     else:
         detail = f"{result.code or ''} {result.detail}".strip()
         if result.permanent:
             status, policy = classify_refusal(result.code, result.detail)
             record_bounce(session, app.env, delivery.to_addr, hard=True, policy=policy, status=status,
                           diagnostic=detail, delivery_id=delivery.id)
-        _finish(app, session, delivery, "failed", detail)
+        _finish(app, session, delivery, "failed", detail, commit=commit)
+
+
+def refused_all(session: Session, deliveries: list[Delivery], now: datetime) -> dict[int, str]:
+    """`refused` for several deliveries at once, by delivery id, with one query per kind of refusal check."""
+    reasons = {d.id: stale for d in deliveries
+               if (stale := stale_publication(session, d.kind, d.publication_id, now)) is not None}
+    for bulk in (False, True):
+        group = [d for d in deliveries
+                 if d.id not in reasons and d.person_id is not None and (d.broadcast_id is not None) is bulk]
+        found = refusals(session, [d.person_id for d in group if d.person_id is not None], bulk=bulk)
+        reasons |= {d.id: found[d.person_id] for d in group if d.person_id in found}
+    return reasons
 
 
 def refused(session: Session, delivery: Delivery, now: datetime | None = None) -> str | None:
@@ -163,10 +212,12 @@ def sign(app: App, data: bytes) -> bytes:
     return app.dkim.sign(data) if app.dkim is not None else data
 
 
-def _finish(app: App, session: Session, delivery: Delivery, status: str, error: str | None) -> None:
+def _finish(app: App, session: Session, delivery: Delivery, status: str, error: str | None,
+            commit: bool = True) -> None:
     delivery.status = status
     delivery.claimed_at = None
     delivery.last_error = error[:2000] if error else None
     record(session, app.env, "pep", f"delivery.{status}", "delivery", delivery.id, kind=delivery.kind,
            to=delivery.to_addr, message_id=delivery.message_id, error=error)
-    session.commit()
+    if commit:
+        session.commit()

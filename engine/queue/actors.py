@@ -15,12 +15,12 @@ def declare_actors(broker: dramatiq.Broker, app: "App") -> dict[str, dramatiq.Ac
     """One actor per queue, bound to `broker`; the queue name is the only thing callers know."""
     from inbound.process import process_inbound
     from outbound.batch import PlanCache, send_batch
-    from outbound.deliver import deliver
+    from outbound.deliver import deliver, deliver_kept
 
     plans = PlanCache()
 
     def process_inbound_message(row_id: int) -> None:
-        process_inbound(app, row_id)
+        deliver_kept(app, process_inbound(app, row_id))
 
     def send_delivery(row_id: int) -> None:
         deliver(app, row_id)

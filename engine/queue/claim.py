@@ -8,23 +8,47 @@ from sqlalchemy import and_, or_, update
 from sqlalchemy.orm import Session
 
 
+def _claiming(model: Any, row_id: int | list[int], now: datetime, ready: tuple[str, ...], stale_after: timedelta,
+              working: str) -> Any:
+    stale = now - stale_after
+    return (update(model)
+            .where(model.id.in_(row_id) if isinstance(row_id, list) else model.id == row_id,
+                   or_(and_(model.status.in_(ready), model.next_attempt_at <= now),
+                       and_(model.status == working, model.claimed_at < stale)))
+            .values(status=working, claimed_at=now, attempts=model.attempts + 1))
+
+
 def claim(session: Session, model: Any, row_id: int, now: datetime, ready: tuple[str, ...],
           stale_after: timedelta, working: str) -> bool:
     """Move the row to `working` if it is ready and due, or claimed so long ago its worker must be dead.
 
     Returns whether this caller won the row; the caller commits.
     """
-    stale = now - stale_after
-    result = session.execute(
-        update(model)
-        .where(model.id == row_id,
-               or_(and_(model.status.in_(ready), model.next_attempt_at <= now),
-                   and_(model.status == working, model.claimed_at < stale)))
-        .values(status=working, claimed_at=now, attempts=model.attempts + 1)
-        .execution_options(synchronize_session=False))
+    result = session.execute(_claiming(model, row_id, now, ready, stale_after, working)
+                             .execution_options(synchronize_session=False))
     return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def claim_row(session: Session, model: Any, row_id: int, now: datetime, ready: tuple[str, ...],
+              stale_after: timedelta, working: str) -> Any:
+    """`claim`, returning the claimed row itself, loaded by the same statement (None when another worker has it).
+
+    The caller commits; with the session's expire_on_commit off, the row stays usable after that commit.
+    """
+    return session.scalars(_claiming(model, row_id, now, ready, stale_after, working).returning(model)
+                           .execution_options(synchronize_session=False, populate_existing=True)).one_or_none()
 
 
 def backoff(attempts: int, base_seconds: int = 30, cap_seconds: int = 6 * 3600) -> timedelta:
     """Exponential back-off: 30 s, 1 min, 2 min, … capped at six hours."""
     return timedelta(seconds=min(cap_seconds, base_seconds * 2 ** max(0, attempts - 1)))
+
+
+def claim_rows(session: Session, model: Any, row_ids: list[int], now: datetime, ready: tuple[str, ...],
+               stale_after: timedelta, working: str) -> list[Any]:
+    """`claim_row` for several rows in one statement: those this caller won, in id order."""
+    if not row_ids:
+        return []
+    won = session.scalars(_claiming(model, row_ids, now, ready, stale_after, working).returning(model)
+                          .execution_options(synchronize_session=False, populate_existing=True)).all()
+    return sorted(won, key=lambda row: row.id)

@@ -11,11 +11,27 @@ from engine.db import SessionFactory
 Waker = Callable[[str, int, int], None]
 _KEY = "pep_wakeups"
 _MARKS = "pep_wakeup_marks"
+_HERE = "pep_wakeups_kept_for"
+_KEPT = "pep_wakeups_kept"
 
 
 def wake_after_commit(session: Session, queue: str, row_id: int, delay_ms: int = 0) -> None:
     """Ask for `row_id` on `queue` to be worked on once this session commits (after `delay_ms`)."""
     session.info.setdefault(_KEY, []).append((queue, row_id, delay_ms))
+
+
+def keep_here(session: Session, queue: str) -> None:
+    """Keep this transaction's immediate wake-ups for `queue` for the caller (`take_kept`) instead of queueing them.
+
+    For a worker that does the follow-up work itself, right after its commit. Rows it never takes are still
+    pending, and the sweeper finds them.
+    """
+    session.info.setdefault(_HERE, set()).add(queue)
+
+
+def take_kept(session: Session) -> list[int]:
+    """The row ids whose wake-ups `keep_here` kept at the last commit (each once)."""
+    return session.info.pop(_KEPT, [])
 
 
 def install_wakeups(factory: SessionFactory, waker: Waker) -> None:
@@ -35,6 +51,7 @@ def install_wakeups(factory: SessionFactory, waker: Waker) -> None:
         if mark is None:
             session.info.pop(_KEY, None)
             session.info.pop(_MARKS, None)
+            session.info.pop(_HERE, None)
         else:
             del session.info.setdefault(_KEY, [])[mark:]
 
@@ -43,7 +60,11 @@ def install_wakeups(factory: SessionFactory, waker: Waker) -> None:
             return
         pending = session.info.pop(_KEY, [])
         session.info.pop(_MARKS, None)
+        here = session.info.pop(_HERE, set())
         for queue, row_id, delay_ms in pending:
+            if queue in here and delay_ms == 0:
+                session.info.setdefault(_KEPT, []).append(row_id)
+                continue
             try:
                 waker(queue, row_id, delay_ms)
             except Exception:  # noqa: BLE001 - the sweeper re-enqueues; intake must not fail here

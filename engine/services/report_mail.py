@@ -42,15 +42,20 @@ def reply_to(session: Session, env: Env, report: Report, person: Person, side: s
     return reply_address(env, token)
 
 
-def summary(session: Session, env: Env, report: Report) -> dict[str, Any]:
-    """What PEP understood of the report, as template values (the structured summary)."""
+def summary(session: Session, env: Env, report: Report, files: list[CheckedFile] | None = None) -> dict[str, Any]:
+    """What PEP understood of the report, as template values (the structured summary).
+
+    `files`: all of the report's files, when the caller has just stored them (so they need not be read back).
+    """
     reporter = session.get(Person, report.reporter_id)
     partnership = session.get(Partnership, report.partnership_id) if report.partnership_id else None
     area = session.get(Area, report.area_id) if report.area_id else None
     when = report.occurred_at.astimezone(env.settings.tz).strftime("%A %-d %B %Y, %H:%M") if report.occurred_at else ""
-    # Only what the summary shows: the files' bytes stay in the database.
-    files = session.execute(select(StoredFile.filename, StoredFile.content_type, StoredFile.size, StoredFile.width,
-                                   StoredFile.height).where(StoredFile.report_id == report.id).order_by(StoredFile.id))
+    listed = [_listed(f.filename, f.content_type[:100], len(f.data), f.width, f.height) for f in files] \
+        if files is not None else [_listed(*row) for row in session.execute(
+            # Only what the summary shows: the files' bytes stay in the database.
+            select(StoredFile.filename, StoredFile.content_type, StoredFile.size, StoredFile.width, StoredFile.height)
+            .where(StoredFile.report_id == report.id).order_by(StoredFile.id))]
     grading = (f"{report.source_grade}{report.intel_grade} {report.handling_code}"
                if report.kind == "intel" and report.source_grade else "")
     return {"ref": report.ref, "kind": report.kind, "kind_label": "Incident" if report.kind == "incident" else "Intelligence",
@@ -60,9 +65,13 @@ def summary(session: Session, env: Env, report: Report) -> dict[str, Any]:
             "reporter_name": reporter.name or reporter.email if reporter else "",
             "reporter_email": reporter.email if reporter else "",
             "partnership_name": partnership.name if partnership else "",
-            "files": [{"name": f.filename, "type": f.content_type, "size": f.size,
-                       "dimensions": f"{f.width}x{f.height}" if f.width else ""} for f in files],
+            "files": listed,
             "awaiting": report.awaiting}
+
+
+def _listed(name: str, content_type: str, size: int, width: int | None, height: int | None) -> dict[str, Any]:
+    """One file as the summary lists it; the same from a stored row or from the file just stored."""
+    return {"name": name, "type": content_type, "size": size, "dimensions": f"{width}x{height}" if width else ""}
 
 
 def team_person(session: Session, env: Env, label: str, email: str) -> Person:

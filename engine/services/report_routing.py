@@ -20,12 +20,13 @@ class Destination:
     person_id: int | None = None
 
 
-def area_chain(session: Session, area: Area | None) -> list[Area]:
-    """The area and every area above it, nearest first."""
+def area_chain(session: Session, area: Area | None, loaded: dict[int, Area] | None = None) -> list[Area]:
+    """The area and every area above it, nearest first; `loaded`: every area by id, when the caller has them."""
     if area is None:
         return []
     ids = [int(part) for part in area.path.strip("/").split("/") if part]
-    found = {a.id: a for a in session.scalars(select(Area).where(Area.id.in_(ids)))}
+    found = loaded if loaded is not None else {
+        a.id: a for a in session.scalars(select(Area).where(Area.id.in_(ids)))}
     return [found[i] for i in reversed(ids) if i in found]
 
 

@@ -57,9 +57,9 @@ def _subject(session: Session, partnership: Partnership, who: str) -> Subject | 
         func.lower(Subject.ref) == wanted, func.lower(Subject.name) == wanted)).order_by(Subject.id).limit(1))
 
 
-def understand(session: Session, env: Env, fields: ReportFields, received_at: datetime,
-               fallback_area: Area | None) -> tuple[datetime, str, Area | None, list[str]]:
-    """When (and whether it was stated), the area, and what could not be determined."""
+def understand(session: Session, env: Env, fields: ReportFields, received_at: datetime, fallback_area: Area | None,
+               areas: list[Area] | None = None) -> tuple[datetime, str, Area | None, list[str]]:
+    """When (and whether it was stated), the area, and what could not be determined; `areas`: every area."""
     missing = []
     when = find_when(fields.when, received_at, env.settings.tz) if fields.when else None
     if when is None and not fields.when:
@@ -67,9 +67,9 @@ def understand(session: Session, env: Env, fields: ReportFields, received_at: da
     source = "stated" if when is not None else "received"
     if when is None:
         missing.append("when")
-    area = find_area_in(session, fields.where) if fields.where else None
+    area = find_area_in(session, fields.where, areas) if fields.where else None
     if area is None and not fields.where:
-        area = find_area_in(session, fields.description)
+        area = find_area_in(session, fields.description, areas)
     if area is None and not fields.where:
         missing.append("where")
     return when or received_at, source, area or fallback_area, missing
@@ -85,9 +85,11 @@ def file_report(session: Session, env: Env, person: Person, kind: str, text: str
     checked = check_files(files, env.settings.report_max_file_bytes)
     now = env.clock.now()
     fields = read_fields(text)
-    home = session.get(Area, partnership.area_id)
-    when, when_source, area, missing = understand(session, env, fields, received_at or now, home)
-    chain = area_chain(session, area)
+    # The area tree, read once: for the area the report names, the partnership's own, and the chain above.
+    areas = {a.id: a for a in session.scalars(select(Area))}
+    when, when_source, area, missing = understand(session, env, fields, received_at or now,
+                                                  areas.get(partnership.area_id), list(areas.values()))
+    chain = area_chain(session, area, areas)
     routes = report_routes(checked_rules(session, env.settings),
                            report_facts(session, kind, area, text, reply_to_alert=False, chain=chain))
     teams = [{"label": d.label, "email": d.email} for d in destinations(session, routes, area, None, chain)]
@@ -111,7 +113,7 @@ def file_report(session: Session, env: Env, person: Person, kind: str, text: str
     session.flush()
     refs = store_files(session, env, report, checked, turn)
     extend_on_incident(session, env, report)
-    understood = summary(session, env, report)
+    understood = summary(session, env, report, files=checked)
     sent = send_to_teams(session, env, report, understood=understood, refs=refs)
     acknowledge(session, env, report, person, understood=understood)
     record(session, env, person.email, "report.received", "report", report.id, ref=report.ref, kind=kind,
