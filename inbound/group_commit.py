@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from engine.db import SessionFactory
-from inbound.store import INBOUND_QUEUE, insert_rows, new_rows
+from engine.db import SessionFactory, bound_engine
+from inbound.row_insert import RowInsert
+from inbound.store import INBOUND_QUEUE, new_rows
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ class GroupCommitter:
                  max_batch: int = 64, max_wait: float = 0.002,
                  on_commit: Callable[[int], None] | None = None) -> None:
         self.factory = factory
+        self._insert = RowInsert(bound_engine(factory))
         self.wake = wake
         self.max_wait = max_wait
         self._expected = 1
@@ -103,13 +105,16 @@ class GroupCommitter:
         return batch, False
 
     def _run(self) -> None:
-        while True:
-            batch, last = self._take_batch()
-            if batch:
-                self._commit(batch)
-                self._expected = min(self.max_batch, len(batch) + self._queue.qsize())
-            if last:
-                return
+        try:
+            while True:
+                batch, last = self._take_batch()
+                if batch:
+                    self._commit(batch)
+                    self._expected = min(self.max_batch, len(batch) + self._queue.qsize())
+                if last:
+                    return
+        finally:
+            self._insert.close()
 
     def _commit(self, batch: list[Pending]) -> None:
         try:
@@ -132,9 +137,7 @@ class GroupCommitter:
     def _write(self, batch: list[Pending]) -> list[list[int]]:
         rows = [new_rows(item.raw, item.mail_from, item.recipients, item.source, item.received_at)
                 for item in batch]
-        with self.factory() as session:
-            ids = iter(insert_rows(session, [row for item_rows in rows for row in item_rows]))
-            session.commit()
+        ids = iter(self._insert.write([row for item_rows in rows for row in item_rows]))
         return [[next(ids) for _row in item_rows] for item_rows in rows]
 
     def _wake(self, ids: list[list[int]]) -> None:
