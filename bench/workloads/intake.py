@@ -149,7 +149,7 @@ def _postgres_url() -> str | None:
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
     counts = {"2 KB": 300 if quick else 3000, "30 KB": 150 if quick else 1500}
-    repeats = 1 if quick else 3
+    repeats = 1 if quick else 5
     rates: dict[tuple[str, int], dict[str, list[float]]] = {(s, n): {} for s in SIZES for n in CONNECTIONS}
     cpu: dict[tuple[str, int], dict[str, list[float]]] = {(s, n): {} for s in SIZES for n in CONNECTIONS}
     with tempfile.TemporaryDirectory(prefix="pep-bench-intake-") as tmp, ExitStack() as stack:
@@ -173,8 +173,10 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                         if server is None:
                             continue
                         before = server.cpu_seconds()
-                        rates[(size_name, connections)].setdefault(name, []).append(
-                            _load(server.port, connections, counts[size_name], size))
+                        rate = _load(server.port, connections, counts[size_name], size)
+                        rates[(size_name, connections)].setdefault(name, []).append(rate)
+                        print(f"    {size_name}, {connections} connection(s), {name}: {rate:.0f} msg/s",
+                              file=sys.stderr, flush=True)
                         if server.pid is not None:
                             cpu[(size_name, connections)].setdefault(name, []).append(
                                 (server.cpu_seconds() - before) / counts[size_name])
