@@ -21,10 +21,12 @@ class RowInsert:
     fresh one (after a database restart, for instance).
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, pipeline: bool | None = None) -> None:
         self.engine = engine
         dialect = engine.dialect
         self._sqlite = dialect.name == "sqlite"
+        # psycopg 3's executemany can return rows; other drivers take one statement per row.
+        self._pipelined = dialect.driver == "psycopg" if pipeline is None else pipeline
         table = InboundMessage.__table__
         statement = insert(table).values({name: bindparam(name) for name in ROW_COLUMNS})
         if not self._sqlite:
@@ -70,15 +72,20 @@ class RowInsert:
         return ids
 
     def _returning_write(self, connection: PoolProxiedConnection, rows: list[dict[str, Any]]) -> list[int]:
-        # psycopg sends the rows in one pipeline and keeps one result set per row, in order.
         cursor = connection.cursor()
         try:
-            cursor.executemany(self._sql, [self._params(row) for row in rows], returning=True)
             ids = []
-            while True:
-                ids.append(int(cursor.fetchone()[0]))
-                if not cursor.nextset():
-                    break
+            if self._pipelined:
+                # psycopg sends the rows in one pipeline and keeps one result set per row, in order.
+                cursor.executemany(self._sql, [self._params(row) for row in rows], returning=True)
+                while True:
+                    ids.append(int(cursor.fetchone()[0]))
+                    if not cursor.nextset():
+                        break
+            else:
+                for row in rows:
+                    cursor.execute(self._sql, self._params(row))
+                    ids.append(int(cursor.fetchone()[0]))
             connection.commit()
         finally:
             cursor.close()
