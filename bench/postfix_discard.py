@@ -1,7 +1,9 @@
 """Postfix's smtpd accepting into its fsync'd queue, then discarding: the durable-accept anchor."""
 from __future__ import annotations
 
+import os
 import subprocess
+import time
 from dataclasses import dataclass
 
 from tests.support.postfix import PrivatePostfix
@@ -29,3 +31,13 @@ class DiscardingPostfix(PrivatePostfix):
                        check=True, capture_output=True, timeout=30)
         subprocess.run(["postfix", "-c", conf, "reload"], check=True, capture_output=True, timeout=30)
         return self
+
+    def wait_drained(self, timeout: float = 120) -> None:
+        """Wait until every accepted message was discarded, so its queue manager's work ends with its turn."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not any(files for folder in ("maildrop", "incoming", "active", "deferred")
+                       for _path, _dirs, files in os.walk(self._root / "spool" / folder)):
+                return
+            time.sleep(0.05)
+        raise RuntimeError("Postfix did not empty its queue")

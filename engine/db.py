@@ -59,5 +59,13 @@ def make_session_factory(engine: Engine) -> SessionFactory:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def bound_engine(factory: SessionFactory) -> Engine:
+    """The engine a session factory's sessions use."""
+    engine = factory.kw.get("bind")
+    if not isinstance(engine, Engine):
+        raise TypeError("the session factory is not bound to an engine")
+    return engine
+
+
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"

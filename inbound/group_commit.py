@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from engine.db import SessionFactory
-from inbound.store import INBOUND_QUEUE, insert_rows, new_rows
+from engine.db import SessionFactory, bound_engine
+from inbound.row_insert import RowInsert
+from inbound.store import INBOUND_QUEUE, new_rows
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +41,12 @@ class GroupCommitter:
     """
 
     def __init__(self, factory: SessionFactory, wake: Callable[[str, int], None] | None = None,
-                 max_batch: int = 64, max_wait: float = 0.002,
+                 max_batch: int = 64, max_wait: float = 0.002, longest_wait: float = 0.02,
                  on_commit: Callable[[int], None] | None = None) -> None:
         self.factory = factory
+        self.longest_wait = longest_wait
+        self._last_commit = 0.0
+        self._insert = RowInsert(bound_engine(factory))
         self.wake = wake
         self.max_wait = max_wait
         self._expected = 1
@@ -78,17 +82,20 @@ class GroupCommitter:
             self._thread.join(30)
 
     def _take_batch(self) -> tuple[list[Pending], bool]:
-        """The next batch: whatever is queued, plus, for at most `max_wait`, the connections just answered.
+        """The next batch: whatever is queued, plus, for a short while, the connections just answered.
 
         The connections answered after the last commit usually send their next message within a round trip;
-        waiting briefly for them (never longer than `max_wait`, and only up to the number of connections seen
-        in the last cycle) lets every busy connection share each fsync instead of alternating in halves.
+        waiting briefly for them (only up to the number of connections seen in the last cycle) lets every
+        busy connection share each fsync instead of alternating in halves. The wait is `max_wait`, or as
+        long as the last commit took when that was longer (a slow disk, a busy machine), up to
+        `longest_wait`: leaving a connection behind costs it a whole commit of its own, so waiting up to
+        one commit's time for it costs no more than not waiting. A lone connection never waits.
         """
         first = self._queue.get()
         if first is None:
             return [], True
         batch = [first]
-        deadline = time.monotonic() + self.max_wait
+        deadline = time.monotonic() + min(self.longest_wait, max(self.max_wait, self._last_commit))
         while len(batch) < self.max_batch:
             try:
                 if len(batch) < self._expected:
@@ -103,17 +110,22 @@ class GroupCommitter:
         return batch, False
 
     def _run(self) -> None:
-        while True:
-            batch, last = self._take_batch()
-            if batch:
-                self._commit(batch)
-                self._expected = min(self.max_batch, len(batch) + self._queue.qsize())
-            if last:
-                return
+        try:
+            while True:
+                batch, last = self._take_batch()
+                if batch:
+                    self._commit(batch)
+                    self._expected = min(self.max_batch, len(batch) + self._queue.qsize())
+                if last:
+                    return
+        finally:
+            self._insert.close()
 
     def _commit(self, batch: list[Pending]) -> None:
+        started = time.monotonic()
         try:
             ids = self._write(batch)
+            self._last_commit = time.monotonic() - started
         except Exception as exc:  # noqa: BLE001 - reported to every waiting connection as 451
             if len(batch) == 1:
                 log.warning("could not store a message: %s", exc)
@@ -132,9 +144,7 @@ class GroupCommitter:
     def _write(self, batch: list[Pending]) -> list[list[int]]:
         rows = [new_rows(item.raw, item.mail_from, item.recipients, item.source, item.received_at)
                 for item in batch]
-        with self.factory() as session:
-            ids = iter(insert_rows(session, [row for item_rows in rows for row in item_rows]))
-            session.commit()
+        ids = iter(self._insert.write([row for item_rows in rows for row in item_rows]))
         return [[next(ids) for _row in item_rows] for item_rows in rows]
 
     def _wake(self, ids: list[list[int]]) -> None:

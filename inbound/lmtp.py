@@ -5,8 +5,11 @@ from typing import AnyStr
 
 from aiosmtpd.lmtp import LMTP
 
+from inbound.smtp_address import PlainAddresses
+from inbound.smtp_data import BlockData
 
-class PerRecipientLMTP(LMTP):
+
+class PerRecipientLMTP(PlainAddresses, BlockData, LMTP):
     """aiosmtpd's LMTP changes only the greeting (LHLO): after DATA it sends ONE reply, as SMTP does.
 
     An LMTP client such as Postfix's lmtp(8) waits for one reply per accepted recipient, so a single

@@ -10,6 +10,12 @@ from typing import Any
 from aiosmtpd.smtp import SMTP
 
 from inbound.lmtp import PerRecipientLMTP
+from inbound.smtp_address import PlainAddresses
+from inbound.smtp_data import BlockData
+
+
+class IntakeSMTP(PlainAddresses, BlockData):
+    """aiosmtpd's SMTP with PEP's quicker readings of addresses and DATA."""
 
 
 class IntakeServer:
@@ -33,7 +39,7 @@ class IntakeServer:
         self._error: BaseException | None = None
 
     def _factory(self) -> SMTP:
-        protocol = PerRecipientLMTP if self.lmtp else SMTP
+        protocol = PerRecipientLMTP if self.lmtp else IntakeSMTP
         return protocol(self.handler, data_size_limit=self.data_size_limit, enable_SMTPUTF8=True,
                         decode_data=False, hostname=self.hostname, ident="PEP intake",
                         tls_context=self.tls_context, require_starttls=False)

@@ -14,6 +14,9 @@ from engine.models import InboundMessage
 from engine.queue.wakeups import wake_after_commit
 
 INBOUND_QUEUE = "inbound"
+# The columns `new_rows` fills; the others keep their database default (NULL).
+ROW_COLUMNS = ("raw", "size", "mail_from", "rcpt_to", "source", "received_at", "message_id_header", "digest",
+               "dedupe_key", "status", "attempts", "next_attempt_at", "auth")
 _MESSAGE_ID = re.compile(rb"^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
 
 

@@ -13,8 +13,9 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import func, select, text
 
@@ -59,12 +60,29 @@ def _load(port: int, connections: int, count: int, size: int) -> float:
     return count / elapsed
 
 
+@dataclass
+class _Server:
+    """One server under test: where it listens, its process (for its CPU time) and what ends its turn."""
+
+    port: int
+    pid: int | None = None
+    settle: Callable[[], None] = lambda: None
+
+    def cpu_seconds(self) -> float:
+        if self.pid is None:
+            return 0.0
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime, all threads
+
+
 @contextmanager
-def _process(command: list[str], port: int, env: dict[str, str] | None = None) -> Iterator[None]:
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def _process(command: list[str], port: int, env: dict[str, str] | None = None) -> Iterator[_Server]:
+    # stderr goes to a file: a pipe nobody reads would block a server that logs a lot.
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
         _wait_listening(port, process)
-        yield
+        yield _Server(port, process.pid)
     finally:
         process.terminate()
         try:
@@ -72,30 +90,32 @@ def _process(command: list[str], port: int, env: dict[str, str] | None = None) -
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(5)
+        log.close()
 
 
 @contextmanager
-def _bare() -> Iterator[int]:
+def _bare() -> Iterator[_Server]:
     port = _free_port()
-    with _process([sys.executable, "-m", "bench.bare_smtpd", str(port)], port):
-        yield port
+    with _process([sys.executable, "-m", "bench.bare_smtpd", str(port)], port) as server:
+        yield server
 
 
 @contextmanager
-def _postfix() -> Iterator[int | None]:
+def _postfix() -> Iterator[_Server | None]:
     if shutil.which("postfix") is None or os.geteuid() != 0:
         yield None
         return
     from bench.postfix_discard import DiscardingPostfix
     server = DiscardingPostfix().start()
     try:
-        yield server.port
+        # Its turn ends once its queue manager has discarded what it accepted, not to burden the next server.
+        yield _Server(server.port, settle=server.wait_drained)
     finally:
         server.stop()
 
 
 @contextmanager
-def _pep(folder: Path, database_url: str) -> Iterator[int]:
+def _pep(folder: Path, database_url: str) -> Iterator[_Server]:
     engine = make_engine(database_url)
     upgrade(engine)
     engine.dispose()
@@ -104,8 +124,8 @@ def _pep(folder: Path, database_url: str) -> Iterator[int]:
                         "PEP_DOMAIN": "pep.bench", "PEP_VAR_DIR": str(folder / "var"),
                         "PEP_SECRET_KEY": "bench-secret-key-0123456789", "PEP_CONFIG": str(folder / "none.toml")}
     command = [sys.executable, "-c", "import sys; from engine.cli.main import main; sys.exit(main(['smtpd']))"]
-    with _process(command, port, env):
-        yield port
+    with _process(command, port, env) as server:
+        yield server
 
 
 def _stored(database_url: str) -> int:
@@ -129,26 +149,38 @@ def _postgres_url() -> str | None:
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
     counts = {"2 KB": 300 if quick else 3000, "30 KB": 150 if quick else 1500}
-    repeats = 1 if quick else 3
+    repeats = 1 if quick else 5
     rates: dict[tuple[str, int], dict[str, list[float]]] = {(s, n): {} for s in SIZES for n in CONNECTIONS}
+    cpu: dict[tuple[str, int], dict[str, list[float]]] = {(s, n): {} for s in SIZES for n in CONNECTIONS}
     with tempfile.TemporaryDirectory(prefix="pep-bench-intake-") as tmp, ExitStack() as stack:
         folder = Path(tmp)
         sqlite_url = f"sqlite:///{folder / 'pep.db'}"
-        ports = {"bare aiosmtpd, discarding": stack.enter_context(_bare()),
-                 "Postfix smtpd, queued": stack.enter_context(_postfix()),
-                 "pep smtpd, SQLite": stack.enter_context(_pep(folder / "sqlite", sqlite_url))}
+        servers = {"bare aiosmtpd, discarding": stack.enter_context(_bare()),
+                   "Postfix smtpd, queued": stack.enter_context(_postfix()),
+                   "pep smtpd, SQLite": stack.enter_context(_pep(folder / "sqlite", sqlite_url))}
         pg = _postgres_url()
         if pg is not None:
             stack.callback(_drop_postgres, pg)
-            ports["pep smtpd, PostgreSQL"] = stack.enter_context(_pep(folder / "pg", pg))
-        # Servers take turns on each load, repeated, so drift on a shared machine hits them alike.
-        for _ in range(repeats):
+            servers["pep smtpd, PostgreSQL"] = stack.enter_context(_pep(folder / "pg", pg))
+        # Servers take turns on each load, repeated, each time in another order, so drift on a shared
+        # machine hits them alike.
+        names = list(servers)
+        for repeat in range(repeats):
             for size_name, size in SIZES.items():
                 for connections in CONNECTIONS:
-                    for name, port in ports.items():
-                        if port is not None:
-                            rates[(size_name, connections)].setdefault(name, []).append(
-                                _load(port, connections, counts[size_name], size))
+                    for name in names[repeat % len(names):] + names[:repeat % len(names)]:
+                        server = servers[name]
+                        if server is None:
+                            continue
+                        before = server.cpu_seconds()
+                        rate = _load(server.port, connections, counts[size_name], size)
+                        rates[(size_name, connections)].setdefault(name, []).append(rate)
+                        print(f"    {size_name}, {connections} connection(s), {name}: {rate:.0f} msg/s",
+                              file=sys.stderr, flush=True)
+                        if server.pid is not None:
+                            cpu[(size_name, connections)].setdefault(name, []).append(
+                                (server.cpu_seconds() - before) / counts[size_name])
+                        server.settle()
         sent = sum(counts[s] for s in SIZES) * len(CONNECTIONS) * repeats
         for database_url in [sqlite_url] + ([pg] if pg else []):
             stored = _stored(database_url)
@@ -159,6 +191,8 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         medians = {name: statistics.median(values) for name, values in by_server.items()}
         figures = [{"name": f"{name} (msg/s)", "value": round(rate, 1), "unit": "/s"}
                    for name, rate in medians.items()]
+        figures += [{"name": f"{name}: CPU per message (ms)", "value": round(statistics.median(values) * 1e3, 3),
+                     "unit": "ms"} for name, values in cpu[(size_name, connections)].items()]
         anchor = medians.get("Postfix smtpd, queued")
         if anchor:
             figures.append({"name": "pep smtpd SQLite / Postfix", "value": round(
