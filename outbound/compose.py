@@ -159,7 +159,8 @@ def _content_type(value: str, what: str) -> tuple[str, str]:
     return match[1], match[2]
 
 
-def _safe_filename(name: str) -> str:
+def safe_filename(name: str) -> str:
+    """The name an attached file is offered under."""
     # Only the last path component, on one line: a recipient's mail client
     # must never be nudged into writing outside its download folder.
     base = single_line(re.split(r"[\\/]", name)[-1]).strip(". ")
@@ -177,7 +178,7 @@ def _add_inline_image(html_part: MIMEPart, image: InlineImage, html: str) -> Non
     alt_text = single_line(image.alt_text)
     if not alt_text:
         raise ComposeError(f"inline image {image.cid!r} needs alt text for readers who cannot see it")
-    filename = _safe_filename(image.filename) if image.filename else None
+    filename = safe_filename(image.filename) if image.filename else None
     html_part.add_related(
         image.content, maintype, subtype, cid=f"<{image.cid}>", disposition="inline", filename=filename
     )
@@ -206,7 +207,7 @@ def _add_attachment(message: EmailMessage, attachment: OutAttachment) -> None:
     if attachment.charset is not None and not re.fullmatch(r"[A-Za-z0-9_.:-]+", attachment.charset):
         raise ComposeError(f"attachment {attachment.filename!r} charset is not a charset name")
     message.add_attachment(
-        attachment.content, maintype, subtype, filename=_safe_filename(attachment.filename)
+        attachment.content, maintype, subtype, filename=safe_filename(attachment.filename)
     )
     if attachment.charset is not None:
         *_, attachment_part = message.iter_parts()

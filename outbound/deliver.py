@@ -16,9 +16,9 @@ from engine.services.bounces import classify_refusal, record_bounce
 from engine.services.expiry import stale_publication
 from engine.services.outbox import OUTBOUND_QUEUE, base_context
 from engine.services.recipients import refusals
-from outbound.attachment_splice import compose_with_attachments
 from outbound.attachments import resolve_attachments, resolve_inline_images
 from outbound.compose import make_message_id
+from outbound.single_plans import PLANS
 from outbound.transport.base import SendResult
 
 log = logging.getLogger(__name__)
@@ -187,7 +187,7 @@ def _build(app: App, session: Session, delivery: Delivery) -> tuple[bytes, str]:
     rendered = app.renderer.render(delivery.kind, context)
     delivery.message_id = delivery_message_id(app, delivery)
     envelope_from = bounce_address(app, delivery)
-    data = compose_with_attachments(rendered, to_addr=delivery.to_addr, to_name=context.get("recipient_name"),
+    data = PLANS.compose(rendered, to_addr=delivery.to_addr, to_name=context.get("recipient_name"),
                                     message_id=delivery.message_id, date=app.clock.now().replace(microsecond=0),
                                     reply_to=delivery.reply_token or broadcast_reply(app, delivery.id, context),
                                     return_path=envelope_from, in_reply_to=delivery.in_reply_to,
