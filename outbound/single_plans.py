@@ -41,6 +41,11 @@ class SinglePlans:
             return compose_with_attachments(rendered, attachments=attachments, inline_images=inline_images, **options)
         return wire
 
+    @property
+    def trusted(self) -> int:
+        """How many shapes have a plan that made a message identical to compose()'s."""
+        return sum(1 for plan in self._plans.values() if plan is not None and plan.verified)
+
     def _planned(self, shape: Hashable, rendered: Rendered, attachments: Sequence[OutAttachment],
                  inline_images: Sequence[InlineImage], options: dict[str, Any]) -> bytes | None:
         if shape not in self._plans:
