@@ -39,7 +39,8 @@ def disposition_header(filename: str) -> bytes:
     part = MIMEPart(policy=POLICY)
     part["Content-Disposition"] = "attachment"
     part.set_param("filename", safe_filename(filename), header="Content-Disposition", replace=True)
-    return POLICY.fold_binary(*part.raw_items().__iter__().__next__())
+    name, value = next(iter(part.raw_items()))
+    return POLICY.fold_binary(name, value)
 
 
 def encoded_file(content: bytes) -> bytes:
@@ -56,6 +57,7 @@ class SinglePlan:
         self._cids = cids
         self._headers = HeaderWriter()
         self.verified = False  # set once a message came out identical to compose()'s
+        self.mismatches = 0
 
     @classmethod
     def build(cls, *, options: Mapping[str, Any], attachments: Sequence[OutAttachment],
@@ -63,7 +65,8 @@ class SinglePlan:
         """The plan for messages with these `compose()` options and files of these types (their bytes and the
         attachments' names are each message's own); raises ValueError when the shape cannot be cut apart."""
         stand_ins = [os.urandom(18) for _ in (*attachments, *inline_images)]
-        files = [replace(a, content=s, filename=f"pepwirefile{i}.bin") for i, (a, s) in enumerate(zip(attachments, stand_ins))]
+        files = [replace(a, content=s, filename=f"pepwirefile{i}.bin")
+                 for i, (a, s) in enumerate(zip(attachments, stand_ins))]
         images = [replace(m, content=s) for m, s in zip(inline_images, stand_ins[len(files):])]
         cids = tuple(image.cid for image in images)
         html = " ".join([HTML_TOKEN, *(f"cid:{cid}" for cid in cids)]) + "\n"
