@@ -52,7 +52,8 @@ class SinglePlans:
                  inline_images: Sequence[InlineImage], options: dict[str, Any]) -> bytes | None:
         if shape not in self._plans:
             if len(self._plans) >= self._size:
-                del self._plans[next(iter(self._plans))]
+                # worker threads share the cache: another may have evicted the same shape first
+                self._plans.pop(next(iter(self._plans), None), None)
             try:
                 self._plans[shape] = SinglePlan.build(
                     options={k: options[k] for k in _SHARED if k in options}, attachments=attachments,
