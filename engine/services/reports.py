@@ -20,6 +20,7 @@ from engine.services.report_mail import acknowledge, send_to_teams, store_files,
 from engine.services.report_places import find_area_in
 from engine.services.report_routing import area_chain, destinations, report_facts
 from engine.services.report_when import find_when
+from engine.services.row_insert import insert_row
 from engine.services.rulebook import checked_rules, report_routes
 
 KINDS = ("incident", "intel")
@@ -107,11 +108,10 @@ def file_report(session: Session, env: Env, person: Person, kind: str, text: str
                                                                          grading.handling)
     session.add(report)
     session.flush()
-    turn = ReportTurn(report_id=report.id, side="reporter", author_email=person.email, action="report",
-                      text=text.strip(), inbound_message_id=inbound_message_id, created_at=now)
-    session.add(turn)
-    session.flush()
-    refs = store_files(session, env, report, checked, turn)
+    turn_id = insert_row(session, ReportTurn, {
+        "report_id": report.id, "side": "reporter", "author_email": person.email, "team_id": None,
+        "action": "report", "text": text.strip(), "inbound_message_id": inbound_message_id, "created_at": now})
+    refs = store_files(session, env, report, checked, turn_id)
     extend_on_incident(session, env, report)
     understood = summary(session, env, report, files=checked)
     sent = send_to_teams(session, env, report, understood=understood, refs=refs)
