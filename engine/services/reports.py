@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.env import Env
@@ -28,12 +28,18 @@ REPORTER_ROLES = ("chair", "member", "board")
 REPORTING_STATUSES = ("active", "lapsed")
 
 
+# Built once (immutable, shared): constructing these statements cost about as much as running them.
+_REPORTING_FOR = select(Partnership).join(Role, Role.partnership_id == Partnership.id).where(
+    Role.person_id == bindparam("person_id"), Role.ended_at.is_(None), Role.role.in_(REPORTER_ROLES),
+    Partnership.status.in_(REPORTING_STATUSES)).order_by(Partnership.status, Role.id)
+_WANTED = bindparam("wanted")
+_SUBJECT_NAMED = select(Subject).where(Subject.partnership_id == bindparam("partnership_id"), or_(
+    func.lower(Subject.ref) == _WANTED, func.lower(Subject.name) == _WANTED)).order_by(Subject.id).limit(1)
+
+
 def reporting_partnership(session: Session, person: Person) -> Partnership:
     """The partnership the person reports for: an active one first, else a lapsed one; else NotPermitted."""
-    rows = session.scalars(select(Partnership).join(Role, Role.partnership_id == Partnership.id).where(
-        Role.person_id == person.id, Role.ended_at.is_(None), Role.role.in_(REPORTER_ROLES),
-        Partnership.status.in_(REPORTING_STATUSES)).order_by(Partnership.status, Role.id))
-    found = list(rows)
+    found = list(session.scalars(_REPORTING_FOR, {"person_id": person.id}))
     if not found:
         raise NotPermitted("reports are accepted from members and chairs of partnerships; "
                            "your address is not a member of an active partnership")
@@ -54,8 +60,7 @@ def _subject(session: Session, partnership: Partnership, who: str) -> Subject | 
     wanted = " ".join(who.split()).lower()
     if not wanted:
         return None
-    return session.scalar(select(Subject).where(Subject.partnership_id == partnership.id, or_(
-        func.lower(Subject.ref) == wanted, func.lower(Subject.name) == wanted)).order_by(Subject.id).limit(1))
+    return session.scalar(_SUBJECT_NAMED, {"partnership_id": partnership.id, "wanted": wanted})
 
 
 def understand(session: Session, env: Env, fields: ReportFields, received_at: datetime, fallback_area: Area | None,

@@ -14,8 +14,8 @@ def insert_row(session: Session, model: type[Base], values: dict[str, Any]) -> i
     Why not `session.add` and `flush`: for a row nobody reads back as an object (a reply token, a report's
     turn or file), the unit of work's bookkeeping costs several times the INSERT itself, and a report writes
     four such rows. The statement binds every value through the column types and applies the column
-    defaults, as the ORM does; the rows it writes are the same. Objects still pending in the session are
-    flushed first, so a row that refers to one (a person just made) finds it in the database.
+    defaults, as the ORM does; the rows it writes are the same (a test compares them). Objects still pending
+    in the session are flushed first, so rows are written, and numbered, in the order they were made.
     """
     if session.new:
         session.flush()
