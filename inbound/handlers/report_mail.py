@@ -13,10 +13,7 @@ def handle_report_mail(work: Work) -> str:
     # The acknowledgement and the team copies are sent by this worker right after its commit: no queue round
     # trip, one claim and one record for all of them.
     keep_here(work.session, OUTBOUND_QUEUE)
-    # The only pending change here is the inbound row's sender and auth, which no question the report asks can
-    # depend on: it is written with the report's own flush rather than by an autoflush of its own.
-    with work.session.no_autoflush:
-        report = file_report(work.session, work.app.env, work.person, work.recipient.kind, work.new_text,
-                             draft_files(work), work.row.id, work.row.received_at)
+    report = file_report(work.session, work.app.env, work.person, work.recipient.kind, work.new_text,
+                         draft_files(work), work.row.id, work.row.received_at)
     where = ", ".join(report.routing["to"]) or "no team (kept for an operator)"
     return f"{report.kind} report {report.ref} acknowledged and routed to {where}"
