@@ -24,8 +24,9 @@ _PERSON_BY_EMAIL = select(Person).where(Person.email == bindparam("email"))
 
 def parse(work: Work) -> None:
     work.parsed = parse_message(work.row.raw or b"", ParseLimits())
+    # The row's sender and auth are written once, with its outcome (process._work): setting them here too made
+    # an UPDATE of their own at the handler's first flush.
     work.sender = work.parsed.from_addr
-    work.row.sender = work.sender
     work.new_text = new_text(work.parsed.text)
 
 
@@ -79,7 +80,6 @@ def authenticate(work: Work) -> None:
     results = read_auth_results(work.parsed, work.app.settings.trusted_authserv_id)
     work.auth.update({"spf": results.spf, "dkim": results.dkim, "dmarc": results.dmarc,
                       "trusted": results.trusted})
-    work.row.auth = dict(work.auth)
     if results.trusted and (results.dmarc or "").lower() == "fail":
         raise DmarcFailed("the sender's domain says this message is forged (DMARC fail)")
 
@@ -88,7 +88,7 @@ def identify_sender(work: Work) -> None:
     if work.classification == "bounce":
         return
     if work.sender:
-        # Only the inbound row has pending changes here; flushing them first would be an UPDATE for nothing.
+        # Nothing is pending here that the answer could depend on: no flush before asking.
         with work.session.no_autoflush:
             work.person = work.session.scalar(_PERSON_BY_EMAIL, {"email": work.sender})
     if work.person is None:

@@ -1,7 +1,7 @@
 """People and their roles."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.addresses import normalise_email
@@ -15,8 +15,12 @@ AREA_ROLES = frozenset({"coordinator", "officer"})
 PARTNERSHIP_ROLES = frozenset({"chair", "member", "board"})
 
 
+# Built once (immutable, shared): a report asks it for each team mailbox it is sent to.
+_PERSON_BY_EMAIL = select(Person).where(Person.email == bindparam("email"))
+
+
 def find_person(session: Session, email: str) -> Person | None:
-    return session.scalar(select(Person).where(Person.email == normalise_email(email)))
+    return session.scalar(_PERSON_BY_EMAIL, {"email": normalise_email(email)})
 
 
 def get_person(session: Session, email: str) -> Person:

@@ -1,7 +1,7 @@
 """Report references like PEP-2026-000123: unique and sequential within each year, safe under concurrency."""
 from __future__ import annotations
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -35,7 +35,12 @@ def next_reference(session: Session, env: Env) -> str:
     return f"PEP-{year}-{number:06d}"
 
 
+# On the table, not the entity: no counter object is ever kept in a session to synchronise, and the ORM's
+# bulk-update path cost more than the statement. Built once (immutable, shared).
+_COUNTERS = ReferenceCounter.__table__
+_INCREMENT = (update(_COUNTERS).where(_COUNTERS.c.year == bindparam("counter_year"))
+              .values(last=_COUNTERS.c.last + 1).returning(_COUNTERS.c.last))
+
+
 def _increment(session: Session, year: int) -> int | None:
-    return session.execute(update(ReferenceCounter).where(ReferenceCounter.year == year)
-                           .values(last=ReferenceCounter.last + 1)
-                           .returning(ReferenceCounter.last)).scalar_one_or_none()
+    return session.execute(_INCREMENT, {"counter_year": year}).scalar_one_or_none()

@@ -76,7 +76,7 @@ def team_reply(session: Session, env: Env, report: Report, sender: Person, team_
     if rest or checked or closing:
         turn = _turn(session, env, report, "team", sender.email, "closed" if closing else "message", rest,
                      inbound_message_id, team_label)
-        refs = store_files(session, env, report, checked, turn)
+        refs = store_files(session, env, report, checked, turn.id)
         values = {"ref": report.ref, "team_name": team_label, "text": rest, "closed": closing,
                   "person_name": reporter.name or reporter.email}
         queue_message(session, env, TO_REPORTER, values, person=reporter, report_id=report.id, attachments=refs,
@@ -96,12 +96,12 @@ def reporter_reply(session: Session, env: Env, report: Report, person: Person, t
     check_body(text, len(checked))
     if report.awaiting and complete(session, env, report, text):
         turn = _turn(session, env, report, "reporter", person.email, "completed", text, inbound_message_id)
-        store_files(session, env, report, checked, turn)
+        store_files(session, env, report, checked, turn.id)
         send_to_teams(session, env, report, updated=True)
         acknowledge(session, env, report, person, updated=True)
         return f"{report.ref} completed" + (f" (still awaiting {report.awaiting})" if report.awaiting else "")
     turn = _turn(session, env, report, "reporter", person.email, "message", text, inbound_message_id)
-    refs = store_files(session, env, report, checked, turn)
+    refs = store_files(session, env, report, checked, turn.id)
     values = {"ref": report.ref, "text": text.strip(), "graded": "", "reporter_name": person.name or person.email,
               "files": [name for name in (f.filename for f in checked)]}
     for team in report.routing.get("teams", []):

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.env import Env
-from engine.models import Area, Partnership, Person, Report, ReportTurn, StoredFile
+from engine.models import Area, Partnership, Person, Report, StoredFile
 from engine.services.outbox import queue_message
 from engine.services.people import ensure_person
+from engine.services.row_insert import insert_row
 from engine.services.report_files import CheckedFile
 from engine.services.tokens import issue_token, reply_address
 
@@ -20,14 +21,15 @@ ACK_MESSAGE = "member.report.ack"
 
 
 def store_files(session: Session, env: Env, report: Report, files: list[CheckedFile],
-                turn: ReportTurn | None = None) -> list[dict[str, Any]]:
+                turn_id: int | None = None) -> list[dict[str, Any]]:
     """Keep each file with the report (and the turn it came with); the references a delivery attaches."""
-    rows = [StoredFile(report_id=report.id, report_turn_id=turn.id if turn else None, filename=f.filename,
-                       content_type=f.content_type[:100], size=len(f.data), sha256=hashlib.sha256(f.data).hexdigest(),
-                       data=f.data, width=f.width, height=f.height, created_at=env.clock.now()) for f in files]
-    session.add_all(rows)
-    session.flush()
-    return [{"stored_file": row.id} for row in rows]
+    # Each row is written as it is made (in order, so ids follow the files): no object of the file's bytes is
+    # kept in the session, which nothing reads back in this transaction.
+    return [{"stored_file": insert_row(session, StoredFile, {
+        "report_id": report.id, "publication_id": None, "subject_id": None, "report_turn_id": turn_id,
+        "filename": f.filename, "content_type": f.content_type[:100], "size": len(f.data),
+        "sha256": hashlib.sha256(f.data).hexdigest(), "data": f.data, "width": f.width, "height": f.height,
+        "created_at": env.clock.now()})} for f in files]
 
 
 def all_file_refs(session: Session, report: Report) -> list[dict[str, Any]]:

@@ -4,11 +4,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from engine.models import Area, Person, Team
 from rules.model import TEAM_PREFIX, Route
+
+
+# Built once (immutable, shared): it is asked for every report.
+_AREA_TEAM = select(Team).where(Team.area_id == bindparam("area_id")).order_by(Team.id).limit(1)
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ def _resolve(session: Session, receiver: str, area: Area | None, author: Person 
                                                                       .order_by(Team.name))]
     if receiver == "area_team":
         for candidate in chain if chain is not None else area_chain(session, area):
-            team = session.scalar(select(Team).where(Team.area_id == candidate.id).order_by(Team.id).limit(1))
+            team = session.scalar(_AREA_TEAM, {"area_id": candidate.id})
             if team is not None:
                 return [Destination(team.name, team.email)]
         return []

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.env import Env
@@ -20,6 +20,7 @@ from engine.services.report_mail import acknowledge, send_to_teams, store_files,
 from engine.services.report_places import find_area_in
 from engine.services.report_routing import area_chain, destinations, report_facts
 from engine.services.report_when import find_when
+from engine.services.row_insert import insert_row
 from engine.services.rulebook import checked_rules, report_routes
 
 KINDS = ("incident", "intel")
@@ -27,12 +28,18 @@ REPORTER_ROLES = ("chair", "member", "board")
 REPORTING_STATUSES = ("active", "lapsed")
 
 
+# Built once (immutable, shared): constructing these statements cost about as much as running them.
+_REPORTING_FOR = select(Partnership).join(Role, Role.partnership_id == Partnership.id).where(
+    Role.person_id == bindparam("person_id"), Role.ended_at.is_(None), Role.role.in_(REPORTER_ROLES),
+    Partnership.status.in_(REPORTING_STATUSES)).order_by(Partnership.status, Role.id)
+_WANTED = bindparam("wanted")
+_SUBJECT_NAMED = select(Subject).where(Subject.partnership_id == bindparam("partnership_id"), or_(
+    func.lower(Subject.ref) == _WANTED, func.lower(Subject.name) == _WANTED)).order_by(Subject.id).limit(1)
+
+
 def reporting_partnership(session: Session, person: Person) -> Partnership:
     """The partnership the person reports for: an active one first, else a lapsed one; else NotPermitted."""
-    rows = session.scalars(select(Partnership).join(Role, Role.partnership_id == Partnership.id).where(
-        Role.person_id == person.id, Role.ended_at.is_(None), Role.role.in_(REPORTER_ROLES),
-        Partnership.status.in_(REPORTING_STATUSES)).order_by(Partnership.status, Role.id))
-    found = list(rows)
+    found = list(session.scalars(_REPORTING_FOR, {"person_id": person.id}))
     if not found:
         raise NotPermitted("reports are accepted from members and chairs of partnerships; "
                            "your address is not a member of an active partnership")
@@ -53,8 +60,7 @@ def _subject(session: Session, partnership: Partnership, who: str) -> Subject | 
     wanted = " ".join(who.split()).lower()
     if not wanted:
         return None
-    return session.scalar(select(Subject).where(Subject.partnership_id == partnership.id, or_(
-        func.lower(Subject.ref) == wanted, func.lower(Subject.name) == wanted)).order_by(Subject.id).limit(1))
+    return session.scalar(_SUBJECT_NAMED, {"partnership_id": partnership.id, "wanted": wanted})
 
 
 def understand(session: Session, env: Env, fields: ReportFields, received_at: datetime, fallback_area: Area | None,
@@ -107,11 +113,10 @@ def file_report(session: Session, env: Env, person: Person, kind: str, text: str
                                                                          grading.handling)
     session.add(report)
     session.flush()
-    turn = ReportTurn(report_id=report.id, side="reporter", author_email=person.email, action="report",
-                      text=text.strip(), inbound_message_id=inbound_message_id, created_at=now)
-    session.add(turn)
-    session.flush()
-    refs = store_files(session, env, report, checked, turn)
+    turn_id = insert_row(session, ReportTurn, {
+        "report_id": report.id, "side": "reporter", "author_email": person.email, "team_id": None,
+        "action": "report", "text": text.strip(), "inbound_message_id": inbound_message_id, "created_at": now})
+    refs = store_files(session, env, report, checked, turn_id)
     extend_on_incident(session, env, report)
     understood = summary(session, env, report, files=checked)
     sent = send_to_teams(session, env, report, understood=understood, refs=refs)

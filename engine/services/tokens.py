@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine.env import Env
 from engine.models import Person, ReplyToken
+from engine.services.row_insert import insert_row
 from engine.tokens import TokenExpired, TokenInvalid, TokenUsed, TokenWrongSender
 
 
@@ -17,11 +18,11 @@ def issue_token(session: Session, env: Env, purpose: str, person: Person, object
                 data: dict[str, Any] | None = None) -> str:
     """A new token's text, for a `reply+TEXT@` address."""
     now = env.clock.now()
-    row = ReplyToken(purpose=purpose, person_id=person.id, object_kind=object_kind, object_id=object_id,
-                     data=data or {}, single_use=single_use, created_at=now, expires_at=now + valid_for)
-    session.add(row)
-    session.flush()
-    return env.signer.encode(purpose, row.id, row.expires_at)
+    expires_at = now + valid_for
+    token_id = insert_row(session, ReplyToken, {
+        "purpose": purpose, "person_id": person.id, "object_kind": object_kind, "object_id": object_id,
+        "data": data or {}, "single_use": single_use, "created_at": now, "expires_at": expires_at, "used_at": None})
+    return env.signer.encode(purpose, token_id, expires_at)
 
 
 def reply_address(env: Env, token: str) -> str:
