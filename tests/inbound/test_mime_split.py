@@ -96,7 +96,15 @@ def damaged(draw: st.DrawFn) -> bytes:
 def _tree(msg: Message) -> list[tuple[object, ...]]:
     """What `inbound.parse` reads of a parsed message: headers, types and payload strings, part by part."""
     return [(part.get_content_type(), list(part.raw_items()),
-             None if part.is_multipart() else part.get_payload()) for part in msg.walk()]
+             None if part.is_multipart() else _payload(part)) for part in msg.walk()]
+
+
+def _payload(part: Message) -> object:
+    """The payload string, or the error reading it raises (a NUL in the charset name raises ValueError)."""
+    try:
+        return part.get_payload()
+    except (ValueError, LookupError) as exc:
+        return type(exc).__name__
 
 
 def _both_ways(raw: bytes) -> None:
