@@ -14,6 +14,7 @@ plan's first message against `compose()` before trusting it.
 from __future__ import annotations
 
 import base64
+import binascii
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -32,6 +33,7 @@ from outbound.wire_parts import (HTML_TOKEN, OWN_HEADERS, PLACEHOLDER_ADDRESS, P
 # What the generator draws: 15 '=', a zero-padded random number, '=='.
 _BOUNDARY = re.compile(rb"(={15}\d{19}==)")
 _SUBJECT = "pepwire subject"
+_LINE = 76  # base64 characters to a line, as the library writes them
 
 
 def disposition_header(filename: str) -> bytes:
@@ -44,8 +46,15 @@ def disposition_header(filename: str) -> bytes:
 
 
 def encoded_file(content: bytes) -> bytes:
-    """A file's base64 lines as the library writes them: 57 bytes to a line, CRLF-ended."""
-    return base64.encodebytes(content).replace(b"\n", b"\r\n")
+    """A file's base64 lines as the library writes them: 57 bytes to a line, CRLF-ended.
+
+    `base64.encodebytes` encodes line by line (a call per 57 bytes); 57 bytes are 76 characters with no padding,
+    so encoding the whole file once and cutting it every 76 characters gives the same lines, several times faster.
+    """
+    encoded = binascii.b2a_base64(content, newline=False)
+    if not encoded:
+        return b""
+    return b"\r\n".join([encoded[at:at + _LINE] for at in range(0, len(encoded), _LINE)]) + b"\r\n"
 
 
 class SinglePlan:

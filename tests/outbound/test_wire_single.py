@@ -1,6 +1,7 @@
 """A message of its own filled into a plan composed once per shape is the message `compose()` builds for it."""
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import random
 from typing import Any
@@ -14,7 +15,7 @@ from outbound.compose import ComposeError, InlineImage, OutAttachment, compose
 from outbound.render import Rendered
 from outbound.single_plans import SinglePlans
 from outbound.wire_parts import Envelope
-from outbound.wire_single import SinglePlan
+from outbound.wire_single import SinglePlan, encoded_file
 
 SHARED = {"from_addr": "noreply@pep.test", "from_name": "Sussex Police", "auto_submitted": True, "bulk": False}
 LOGO = InlineImage("logo.force", b"\x89PNG\r\n\x1a\n" + b"\x00\xff" * 300, "Force logo", filename="logo.png")
@@ -105,3 +106,10 @@ def test_an_empty_file_and_a_fixed_boundary_are_left_to_compose() -> None:
         expected = compose(rendered, **args)
         random.seed(3)
         assert plans.compose(rendered, **args) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=600) | st.integers(0, 300_000).map(lambda n: random.Random(n).randbytes(n)))
+def test_a_file_is_base64_encoded_as_the_library_encodes_it(content: bytes) -> None:
+    # Lengths around a line's 57 bytes and the padding cases, and photo-sized files
+    assert encoded_file(content) == base64.encodebytes(content).replace(b"\n", b"\r\n")
