@@ -33,6 +33,7 @@ from outbound.wire_parts import (HTML_TOKEN, OWN_HEADERS, PLACEHOLDER_ADDRESS, P
 # What the generator draws: 15 '=', a zero-padded random number, '=='.
 _BOUNDARY = re.compile(rb"(={15}\d{19}==)")
 _SUBJECT = "pepwire subject"
+_NAMES = 256  # Content-Disposition lines kept per plan
 _LINE = 76  # base64 characters to a line, as the library writes them
 
 
@@ -65,6 +66,9 @@ class SinglePlan:
         self._boundaries = boundaries
         self._cids = cids
         self._headers = HeaderWriter()
+        # Files are often named alike ("image.jpg", a camera's pattern), and the library takes a while to write
+        # the line for a name: the lines of recent names, bounded.
+        self._names: dict[str, bytes] = {}
         self.verified = False  # set once a message came out identical to compose()'s
         self.mismatches = 0
 
@@ -128,10 +132,19 @@ class SinglePlan:
             elif piece[0] == "file":
                 out.append(encoded_file(contents[piece[1]]))
             elif piece[0] == "name":
-                out.append(disposition_header(attachments[piece[1]].filename))
+                out.append(self._disposition(attachments[piece[1]].filename))
             else:
                 out.append(drawn[piece[1]])
         return b"".join(out)
+
+    def _disposition(self, filename: str) -> bytes:
+        line = self._names.get(filename)
+        if line is None:
+            line = disposition_header(filename)
+            if len(self._names) >= _NAMES:
+                self._names.clear()
+            self._names[filename] = line
+        return line
 
 
 def _cut(pieces: list[Any], literal: bytes, hole: Any) -> list[Any]:

@@ -113,3 +113,19 @@ def test_an_empty_file_and_a_fixed_boundary_are_left_to_compose() -> None:
 def test_a_file_is_base64_encoded_as_the_library_encodes_it(content: bytes) -> None:
     # Lengths around a line's 57 bytes and the padding cases, and photo-sized files
     assert encoded_file(content) == base64.encodebytes(content).replace(b"\n", b"\r\n")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["photo.jpg", "IMG_0001.JPG", "café photo.jpg", "a" * 90 + ".jpg"]) | words,
+                min_size=2, max_size=8), st.integers(0, 2**32))
+def test_one_plan_names_each_file_as_compose_does_when_names_repeat(names: list[str], seed: int) -> None:
+    # One plan for a shape; its messages' files are named alike or not, so remembered names are used and replaced
+    plan = SinglePlan.build(options=SHARED, attachments=message_args()["attachments"], inline_images=(),
+                            in_reply_to=False)
+    rendered = Rendered("Thanks", "Received.\n", "<p>Received.</p>\n")
+    for name in names + names:
+        args = message_args(attachments=[OutAttachment(name, b"\xff\xd8" * 100, "image/jpeg")], reply_to=None)
+        random.seed(seed)
+        made = plan.message(rendered, envelope(args), None, args["attachments"], ())
+        random.seed(seed)
+        assert made == compose(rendered, **args)
