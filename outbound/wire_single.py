@@ -24,7 +24,7 @@ from email.message import MIMEPart
 from typing import Any
 
 from outbound.compose import InlineImage, OutAttachment, compose, safe_filename
-from outbound.header_values import checked_message_id, single_line
+from outbound.header_values import checked_message_id
 from outbound.qp_lines import encode_body
 from outbound.render import Rendered
 from outbound.wire_parts import (HTML_TOKEN, OWN_HEADERS, PLACEHOLDER_ADDRESS, PLACEHOLDER_DATE, PLACEHOLDER_ID,
@@ -123,7 +123,7 @@ class SinglePlan:
             elif piece == HTML_TOKEN:
                 out.append(encode_body(rendered.html))
             elif piece == "subject":
-                out.append(fold("Subject", single_line(rendered.subject)))
+                out.append(self._headers.subject(rendered.subject))
             elif piece == "in-reply-to":
                 out.append(b"" if in_reply_to is None else
                            fold("In-Reply-To", checked_message_id(in_reply_to, "in_reply_to")))

@@ -14,7 +14,8 @@ from outbound.attachment_splice import compose_with_attachments
 from outbound.compose import ComposeError, InlineImage, OutAttachment, compose
 from outbound.render import Rendered
 from outbound.single_plans import SinglePlans
-from outbound.wire_parts import Envelope
+from outbound.header_values import single_line
+from outbound.wire_parts import Envelope, HeaderWriter, fold
 from outbound.wire_single import SinglePlan, encoded_file
 
 SHARED = {"from_addr": "noreply@pep.test", "from_name": "Sussex Police", "auto_submitted": True, "bulk": False}
@@ -129,3 +130,16 @@ def test_one_plan_names_each_file_as_compose_does_when_names_repeat(names: list[
         made = plan.message(rendered, envelope(args), None, args["attachments"], ())
         random.seed(seed)
         assert made == compose(rendered, **args)
+
+
+plain_words = (st.text(alphabet="abcXYZ019'.,:/-", min_size=1, max_size=12)
+               | st.sampled_from(["=?utf-8?q?caf=C3=A9?=", "(x)"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(plain_words, min_size=1, max_size=14).map(" ".join) | words, min_size=1, max_size=6))
+def test_a_subject_line_is_written_as_the_library_folds_it(subjects: list[str]) -> None:
+    # Plain subjects of every length (some longer than a line), and any others, one writer remembering shapes
+    writer = HeaderWriter()
+    for subject in subjects + subjects:
+        assert writer.subject(subject) == fold("Subject", single_line(subject))
