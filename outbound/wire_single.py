@@ -25,7 +25,7 @@ from typing import Any
 
 from outbound.compose import InlineImage, OutAttachment, compose, safe_filename
 from outbound.header_values import checked_message_id
-from outbound.qp_lines import encode_body
+from outbound.qp_lines import BodyEncoder, encode_body
 from outbound.render import Rendered
 from outbound.wire_parts import (HTML_TOKEN, OWN_HEADERS, PLACEHOLDER_ADDRESS, PLACEHOLDER_DATE, PLACEHOLDER_ID,
                                  POLICY, TEXT_TOKEN, Envelope, HeaderWriter, fold, skeleton)
@@ -66,6 +66,7 @@ class SinglePlan:
         self._boundaries = boundaries
         self._cids = cids
         self._headers = HeaderWriter()
+        self._bodies = BodyEncoder()  # the layout's lines, the same in every message of the shape, encoded once
         # Files are often named alike ("image.jpg", a camera's pattern), and the library takes a while to write
         # the line for a name: the lines of recent names, bounded.
         self._names: dict[str, bytes] = {}
@@ -119,9 +120,9 @@ class SinglePlan:
             if isinstance(piece, bytes):
                 out.append(piece)
             elif piece == TEXT_TOKEN:
-                out.append(encode_body(rendered.text))
+                out.append(self._bodies.encode(rendered.text))
             elif piece == HTML_TOKEN:
-                out.append(encode_body(rendered.html))
+                out.append(self._bodies.encode(rendered.html))
             elif piece == "subject":
                 out.append(self._headers.subject(rendered.subject))
             elif piece == "in-reply-to":
