@@ -47,9 +47,9 @@ body_lines = st.lists(st.tuples(st.text(alphabet=ALPHABET, max_size=200),
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(body_lines, min_size=1, max_size=8), st.integers(1, 6))
-def test_a_body_encoded_from_remembered_lines_is_the_body_encoded_whole(bodies: list[str], size: int) -> None:
+@given(st.lists(body_lines, min_size=1, max_size=8), st.integers(1, 2000))
+def test_a_body_encoded_from_remembered_lines_is_the_body_encoded_whole(bodies: list[str], budget: int) -> None:
     # Bodies sharing lines or not, with a small memory so that lines are also forgotten and encoded again
-    encoder = BodyEncoder(size)
+    encoder = BodyEncoder(budget)
     for body in bodies + bodies:
         assert encoder.encode(body) == encode_body(body)
