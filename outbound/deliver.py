@@ -50,9 +50,8 @@ def deliver(app: App, delivery_id: int) -> None:
             session.rollback()
             return
         session.commit()
-    with app.sessions() as session:
-        delivery = session.merge(claimed, load=False)
-        _send(app, session, delivery, refused(session, delivery, app.clock.now()))
+        # The same session goes on: the claimed row stays in it, current (expire_on_commit is off).
+        _send(app, session, claimed, refused(session, claimed, app.clock.now()))
 
 
 def deliver_kept(app: App, delivery_ids: list[int]) -> None:
@@ -71,10 +70,9 @@ def deliver_kept(app: App, delivery_ids: list[int]) -> None:
             session.rollback()
             return
         session.commit()
-    with app.sessions() as session:
-        deliveries = [session.merge(row, load=False) for row in claimed]
-        refusals_now = refused_all(session, deliveries, app.clock.now())
-        for delivery in deliveries:
+        # The same session goes on: the claimed rows stay in it, current (expire_on_commit is off).
+        refusals_now = refused_all(session, claimed, app.clock.now())
+        for delivery in claimed:
             try:
                 _send(app, session, delivery, refusals_now.get(delivery.id), commit=False)
             except Exception:  # noqa: BLE001 - the others still go; this one is retried once its claim is stale

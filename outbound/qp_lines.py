@@ -29,6 +29,39 @@ def encode_body(text: str) -> bytes:
     return encoded.replace("\n", "\r\n").encode("ascii")
 
 
+class BodyEncoder:
+    """`encode_body`, remembering the encoded form of lines seen before, up to `budget` bytes in all.
+
+    The library encodes each line on its own, so a body is the encoded lines joined: a message's layout
+    lines (most of an HTML body) are the same from one message to the next and are encoded once. When the
+    budget is spent everything is forgotten at once; threads sharing an encoder may overshoot it slightly.
+    """
+
+    def __init__(self, budget: int = 1 << 20) -> None:
+        self._budget = budget
+        self._spent = 0
+        self._lines: dict[bytes, bytes] = {}
+
+    def encode(self, text: str) -> bytes:
+        """What `encode_body(text)` returns."""
+        lines = self._lines
+        out: list[bytes] = []
+        for line in text.encode("utf-8").splitlines():
+            encoded = lines.get(line)
+            if encoded is None:
+                encoded = quoprimime.body_encode(line.decode("latin-1"), _MAX).replace("\n", "\r\n").encode("ascii")
+                cost = len(line) + len(encoded)
+                if self._spent + cost > self._budget:
+                    lines.clear()
+                    self._spent = 0
+                if cost <= self._budget:
+                    lines[line] = encoded
+                    self._spent += cost
+            out.append(encoded)
+        out.append(b"")
+        return b"\r\n".join(out) if len(out) > 1 else b"\r\n"
+
+
 def escaped(text: str) -> str:
     """`text` (one line) as UTF-8 with every byte quoted-printable needs escaped; no cutting yet."""
     return text.encode("utf-8").decode("latin-1").translate(_ESCAPES)

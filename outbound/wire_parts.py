@@ -28,6 +28,9 @@ OWN_HEADERS = ("return-path", "to", "reply-to", "date", "message-id")
 _PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9._+=-]+@[A-Za-z0-9.-]+")
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*(?: [A-Za-z0-9][A-Za-z0-9'-]*)*")
 _PLAIN_ID = re.compile(r"<[A-Za-z0-9._-]+@[A-Za-z0-9.-]+>")
+# Words of letters, digits and punctuation that means nothing in an unstructured header (no '=' or '?', which
+# could read as an encoded word), one space apart.
+_PLAIN_SUBJECT = re.compile(r"[A-Za-z0-9'.,:/-]+(?: [A-Za-z0-9'.,:/-]+)*")
 _TOKEN_LINE = re.compile(rb"((?:" + TEXT_TOKEN.encode() + rb"|" + HTML_TOKEN.encode() + rb")[^\r\n]*\r\n)")
 
 
@@ -102,6 +105,11 @@ class HeaderWriter:
                 cached = self._date = (envelope.date, fold("Date", envelope.date))
             return cached[1]
         raise ValueError(f"no per-message header {name!r}")
+
+    def subject(self, subject: str) -> bytes:
+        """The Subject line, as `fold("Subject", single_line(subject))` writes it."""
+        text = single_line(subject)
+        return self._plain("Subject", text, _PLAIN_SUBJECT.fullmatch(text) is not None, lambda: text)
 
     def _plain(self, name: str, text: str, plain: bool, structured: Callable[[], Any]) -> bytes:
         """`Name: text` when the library would write exactly that (known per shape), else the library's fold."""

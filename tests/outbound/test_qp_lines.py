@@ -5,8 +5,10 @@ import random
 from email import quoprimime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from outbound.qp_lines import LineWrapper, escaped
+from outbound.qp_lines import BodyEncoder, LineWrapper, encode_body, escaped
 
 ALPHABET = "abc XYZ=.\t-é€李\u00a0 "
 
@@ -36,3 +38,18 @@ def test_a_trailing_space_near_the_width_is_handled_like_the_library(length: int
     ours = LineWrapper("x" * 10).encode(escaped(line[10:]))
     # Then the result matches the library's
     assert ours == library(line)
+
+
+# Lines up to several soft breaks long, ended by any line break or by characters only str.splitlines breaks at.
+body_lines = st.lists(st.tuples(st.text(alphabet=ALPHABET, max_size=200),
+                                st.sampled_from(["\n", "\r", "\r\n", "\u2028", "\x0b", "\x85", ""])),
+                      max_size=6).map(lambda parts: "".join(line + end for line, end in parts))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(body_lines, min_size=1, max_size=8), st.integers(1, 2000))
+def test_a_body_encoded_from_remembered_lines_is_the_body_encoded_whole(bodies: list[str], budget: int) -> None:
+    # Bodies sharing lines or not, with a small memory so that lines are also forgotten and encoded again
+    encoder = BodyEncoder(budget)
+    for body in bodies + bodies:
+        assert encoder.encode(body) == encode_body(body)

@@ -1,6 +1,7 @@
 """A message of its own filled into a plan composed once per shape is the message `compose()` builds for it."""
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import random
 from typing import Any
@@ -13,8 +14,9 @@ from outbound.attachment_splice import compose_with_attachments
 from outbound.compose import ComposeError, InlineImage, OutAttachment, compose
 from outbound.render import Rendered
 from outbound.single_plans import SinglePlans
-from outbound.wire_parts import Envelope
-from outbound.wire_single import SinglePlan
+from outbound.header_values import single_line
+from outbound.wire_parts import Envelope, HeaderWriter, fold
+from outbound.wire_single import SinglePlan, encoded_file
 
 SHARED = {"from_addr": "noreply@pep.test", "from_name": "Sussex Police", "auto_submitted": True, "bulk": False}
 LOGO = InlineImage("logo.force", b"\x89PNG\r\n\x1a\n" + b"\x00\xff" * 300, "Force logo", filename="logo.png")
@@ -105,3 +107,39 @@ def test_an_empty_file_and_a_fixed_boundary_are_left_to_compose() -> None:
         expected = compose(rendered, **args)
         random.seed(3)
         assert plans.compose(rendered, **args) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=600) | st.integers(0, 300_000).map(lambda n: random.Random(n).randbytes(n)))
+def test_a_file_is_base64_encoded_as_the_library_encodes_it(content: bytes) -> None:
+    # Lengths around a line's 57 bytes and the padding cases, and photo-sized files
+    assert encoded_file(content) == base64.encodebytes(content).replace(b"\n", b"\r\n")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["photo.jpg", "IMG_0001.JPG", "café photo.jpg", "a" * 90 + ".jpg"]) | words,
+                min_size=2, max_size=8), st.integers(0, 2**32))
+def test_one_plan_names_each_file_as_compose_does_when_names_repeat(names: list[str], seed: int) -> None:
+    # One plan for a shape; its messages' files are named alike or not, so remembered names are used and replaced
+    plan = SinglePlan.build(options=SHARED, attachments=message_args()["attachments"], inline_images=(),
+                            in_reply_to=False)
+    rendered = Rendered("Thanks", "Received.\n", "<p>Received.</p>\n")
+    for name in names + names:
+        args = message_args(attachments=[OutAttachment(name, b"\xff\xd8" * 100, "image/jpeg")], reply_to=None)
+        random.seed(seed)
+        made = plan.message(rendered, envelope(args), None, args["attachments"], ())
+        random.seed(seed)
+        assert made == compose(rendered, **args)
+
+
+plain_words = (st.text(alphabet="abcXYZ019'.,:/-", min_size=1, max_size=12)
+               | st.sampled_from(["=?utf-8?q?caf=C3=A9?=", "(x)"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(plain_words, min_size=1, max_size=14).map(" ".join) | words, min_size=1, max_size=6))
+def test_a_subject_line_is_written_as_the_library_folds_it(subjects: list[str]) -> None:
+    # Plain subjects of every length (some longer than a line), and any others, one writer remembering shapes
+    writer = HeaderWriter()
+    for subject in subjects + subjects:
+        assert writer.subject(subject) == fold("Subject", single_line(subject))

@@ -101,3 +101,19 @@ def test_an_envelope_address_with_a_line_break_is_refused(tmp_path: Path) -> Non
     # Then it is refused for good and nothing is written
     assert result.permanent
     assert list((tmp_path / "new").iterdir()) == []
+
+
+def test_a_large_message_and_one_with_bare_line_ends_are_written_whole_with_crlf(tmp_path: Path) -> None:
+    # Given a message of several megabytes (more than one write may take), and one with bare LF and CR
+    transport = MaildirTransport(tmp_path / "outbox")
+    large = b"Subject: photo\r\n\r\n" + b"".join(b"%076d\r\n" % i for i in range(60_000))
+    bare = b"Subject: bare\n\nline one\rline two\n"
+    # When both are sent
+    assert transport.send("a@pep.test", "large@example.org", large).accepted
+    assert transport.send("a@pep.test", "bare@example.org", bare).accepted
+    # Then each file holds every byte, line ends made CRLF, with the envelope lines first
+    contents = {f.read_bytes() for f in (tmp_path / "outbox" / "new").iterdir()}
+    assert contents == {b"Return-Path: <a@pep.test>\r\nDelivered-To: <large@example.org>\r\n" + large,
+                        b"Return-Path: <a@pep.test>\r\nDelivered-To: <bare@example.org>\r\n"
+                        b"Subject: bare\r\n\r\nline one\r\nline two\r\n"}
+    assert list((tmp_path / "outbox" / "tmp").iterdir()) == []
