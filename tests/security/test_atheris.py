@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,4 +21,6 @@ def test_the_parser_survives_a_bounded_atheris_run(tmp_path: Path) -> None:
     # Then neither parse_message nor new_text raised or crashed (libFuzzer exits non-zero and saves the input)
     crashes = list(tmp_path.iterdir())
     assert run.returncode == 0 and not crashes, run.stderr[-3000:]
-    assert "Done 1000 runs" in run.stderr
+    # libFuzzer counts the seed messages it replays as runs too, so the total can pass the limit
+    done = re.search(r"Done (\d+) runs", run.stderr)
+    assert done is not None and int(done.group(1)) >= 1000, run.stderr[-3000:]
