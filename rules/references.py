@@ -8,6 +8,12 @@ from engine.models import Area, PartnershipType, Team
 from rules.model import TEAM_PREFIX, RuleProblem, Ruleset
 
 
+# Built once: the check runs with every report, and building the union cost more than running it.
+_KNOWN_NAMES = union_all(select(literal("type"), func.lower(PartnershipType.name)),
+                         select(literal("area"), func.lower(Area.name)),
+                         select(literal("team"), Team.name))
+
+
 def unknown_names(session: Session, ruleset: Ruleset) -> list[RuleProblem]:
     """Every type, area or team a rule names that PEP does not know (each reported once)."""
     return problems_among(ruleset, known_names(session))
@@ -16,10 +22,7 @@ def unknown_names(session: Session, ruleset: Ruleset) -> list[RuleProblem]:
 def known_names(session: Session) -> dict[str, set[str]]:
     """The names of every partnership type, area and team, lower-cased, in one statement."""
     known: dict[str, set[str]] = {"type": set(), "area": set(), "team": set()}
-    rows = session.execute(union_all(select(literal("type"), func.lower(PartnershipType.name)),
-                                     select(literal("area"), func.lower(Area.name)),
-                                     select(literal("team"), Team.name)))
-    for kind, name in rows:
+    for kind, name in session.execute(_KNOWN_NAMES):
         # Team names are lower-cased here rather than by the database, whose lower() may be ASCII only.
         known[kind].add(name.lower() if kind == "team" else name)
     return known
