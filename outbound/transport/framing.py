@@ -12,13 +12,21 @@ def crlf_lines(data: bytes) -> bytes:
     """``data`` with every line ending as CRLF.
 
     Bare CR or LF is what "SMTP smuggling" exploits, so it is never passed on. The
-    counts are cheap C scans; the regular expression only runs for the rare message
-    that needs it.
+    regular expression only runs for the rare message that needs it.
     """
-    crlf = data.count(CRLF)
-    if data.count(b"\n") == crlf and data.count(b"\r") == crlf:
+    if only_crlf(data):
         return data
     return _ANY_LINE_END.sub(CRLF, data)
+
+
+def only_crlf(data: bytes) -> bool:
+    """Whether every CR and LF in ``data`` is part of a CRLF pair.
+
+    There are at least as many CRs and as many LFs as CRLF pairs, so CRs plus LFs equal twice
+    the pairs exactly when neither is bare. Two C scans (a pair count and a deletion of both
+    bytes) instead of three counts: with messages of hundreds of KB the scans are what it costs.
+    """
+    return len(data) - len(data.translate(None, CRLF)) == 2 * data.count(CRLF)
 
 
 def data_payload(data: bytes) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from outbound.transport.framing import crlf_lines, data_payload
+from outbound.transport.framing import crlf_lines, data_payload, only_crlf
 
 
 def _unstuff(payload: bytes) -> bytes:
@@ -42,3 +42,26 @@ def test_the_receiver_gets_back_the_crlf_form_of_any_message(pieces: list[bytes]
         expected += b"\r\n"
     assert _unstuff(payload) == expected
     assert b"\n" not in payload.replace(b"\r\n", b"") and b"\r" not in payload.replace(b"\r\n", b"")
+
+
+def _three_counts(data: bytes) -> bool:
+    """The earlier check, kept as the reference: as many CRs and LFs as CRLF pairs."""
+    pairs = data.count(b"\r\n")
+    return data.count(b"\n") == pairs and data.count(b"\r") == pairs
+
+
+@given(st.lists(st.sampled_from([b"", b"a", b"\r", b"\n", b"\r\n", b"\n\r", b"\r\r\n", b"\r\n\n"]), max_size=40))
+def test_the_one_pass_crlf_check_agrees_with_counting_each_line_end(pieces: list[bytes]) -> None:
+    # Given any mix of line ends / When checked both ways / Then both agree
+    data = b"".join(pieces)
+    assert only_crlf(data) is _three_counts(data)
+
+
+def test_a_single_bare_line_end_anywhere_is_found() -> None:
+    # Given a long CRLF message with one bare CR or LF at each place in turn / Then each is found
+    clean = b"line of text\r\n" * 20
+    assert only_crlf(clean)
+    for at in range(len(clean) + 1):
+        for bare in (b"\r", b"\n"):
+            spoiled = clean[:at] + bare + clean[at:]
+            assert not only_crlf(spoiled), (at, bare)
