@@ -72,8 +72,9 @@ def test_a_failed_batch_fails_every_message_in_it(
     first = committer.submit(raw(0), "a@example.org", ["reply+a@pep.test"], "smtp", NOW)
     wait_until(lambda: waiting_on_lock(private_postgres.url))
     others = [committer.submit(raw(n), "a@example.org", ["reply+a@pep.test"], "smtp", NOW) for n in range(1, 6)]
-    # When the database goes away (connections ended, new ones refused)
-    set_connections(private_postgres.name, False)
+    # When the database goes away (connections ended, new ones refused); the lock holder is spared, since
+    # ending it first would let the blocked commit slip through before its own connection is ended
+    set_connections(private_postgres.name, False, spare=locker.execute(text("SELECT pg_backend_pid()")).scalar_one())
     # Then every one of the six connections is told it failed (SMTP answers 451), none succeeds
     for future in [first, *others]:
         with pytest.raises(Exception):

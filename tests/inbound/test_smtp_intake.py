@@ -116,14 +116,16 @@ def test_size_is_advertised_and_larger_messages_get_552(settings: Settings, cloc
         app.close()
 
 
-def set_connections(database: str, allowed: bool) -> None:
-    """Open or close a PostgreSQL database to new connections, ending the open ones when closing."""
+def set_connections(database: str, allowed: bool, spare: int = 0) -> None:
+    """Open or close a PostgreSQL database to new connections, ending the open ones (but backend `spare`)
+    when closing."""
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS {"true" if allowed else "false"}'))
         if not allowed:
             conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": database})
+                              "WHERE datname = :name AND pid NOT IN (pg_backend_pid(), :spare)"),
+                         {"name": database, "spare": spare})
     admin.dispose()
 
 
