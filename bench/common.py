@@ -1,6 +1,7 @@
-"""What several workloads share: settings on a throw-away database, and waiting for a count to be reached."""
+"""What several workloads share: settings on a throw-away database, waiting for a count, a process's CPU time."""
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from pathlib import Path
@@ -35,3 +36,9 @@ def wait_for_count(app: App, query: Any, count: int, timeout: float = 1800, inte
         if time.monotonic() > deadline:
             raise TimeoutError(f"{what} did not finish in time")
         time.sleep(interval)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds process `pid` has used so far, all its threads (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

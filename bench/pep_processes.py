@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.common import cpu_seconds
 from engine.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,8 +50,7 @@ class PepProcess:
 
     def cpu_seconds(self) -> float:
         """User and system CPU the process has used so far."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds(self.process.pid)
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -15,6 +15,7 @@ from email.headerregistry import Address
 from typing import Any
 
 from outbound.header_values import checked_address, checked_message_id, single_line
+from outbound.qp_lines import encode_body
 
 POLICY = policy.SMTP
 TEXT_TOKEN = "pepwiretextbody"
@@ -33,6 +34,15 @@ _PLAIN_ID = re.compile(r"<[A-Za-z0-9._-]+@[A-Za-z0-9.-]+>")
 _PLAIN_SUBJECT = re.compile(r"[A-Za-z0-9'.,:/-]+(?: [A-Za-z0-9'.,:/-]+)*")
 _TOKEN_LINE = re.compile(rb"((?:" + TEXT_TOKEN.encode() + rb"|" + HTML_TOKEN.encode() + rb")[^\r\n]*\r\n)")
 
+
+
+def token_html(cids: tuple[str, ...]) -> str:
+    """The HTML body a plan's skeleton is composed with: the token and each inline image's cid on one line
+    (compose() checks that the HTML shows each image; the line is cut away). ValueError when it cannot fit."""
+    html = " ".join([HTML_TOKEN, *(f"cid:{cid}" for cid in cids)]) + "\n"
+    if encode_body(html).count(b"\r\n") != 1:
+        raise ValueError("too many inline images to name on the HTML token's line")
+    return html
 
 @dataclass(frozen=True)
 class Envelope:

@@ -25,10 +25,10 @@ from typing import Any
 
 from outbound.compose import InlineImage, OutAttachment, compose, safe_filename
 from outbound.header_values import checked_message_id
-from outbound.qp_lines import BodyEncoder, encode_body
+from outbound.qp_lines import BodyEncoder
 from outbound.render import Rendered
 from outbound.wire_parts import (HTML_TOKEN, OWN_HEADERS, PLACEHOLDER_ADDRESS, PLACEHOLDER_DATE, PLACEHOLDER_ID,
-                                 POLICY, TEXT_TOKEN, Envelope, HeaderWriter, fold, skeleton)
+                                 POLICY, TEXT_TOKEN, Envelope, HeaderWriter, fold, skeleton, token_html)
 
 # What the generator draws: 15 '=', a zero-padded random number, '=='.
 _BOUNDARY = re.compile(rb"(={15}\d{19}==)")
@@ -83,9 +83,7 @@ class SinglePlan:
                  for i, (a, s) in enumerate(zip(attachments, stand_ins))]
         images = [replace(m, content=s) for m, s in zip(inline_images, stand_ins[len(files):])]
         cids = tuple(image.cid for image in images)
-        html = " ".join([HTML_TOKEN, *(f"cid:{cid}" for cid in cids)]) + "\n"
-        if encode_body(html).count(b"\r\n") != 1:
-            raise ValueError("too many inline images to name on the HTML token's line")
+        html = token_html(cids)
         wire = compose(Rendered(_SUBJECT, TEXT_TOKEN + "\n", html), to_addr=PLACEHOLDER_ADDRESS, to_name=None,
                        message_id=PLACEHOLDER_ID, date=PLACEHOLDER_DATE, return_path=PLACEHOLDER_ADDRESS,
                        reply_to=PLACEHOLDER_ADDRESS, in_reply_to=PLACEHOLDER_ID if in_reply_to else None,

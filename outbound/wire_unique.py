@@ -20,7 +20,7 @@ from outbound.header_values import single_line
 from outbound.qp_lines import encode_body
 from outbound.render import Rendered
 from outbound.wire_parts import (HTML_TOKEN, OWN_HEADERS, PLACEHOLDER_ADDRESS, PLACEHOLDER_DATE, PLACEHOLDER_ID,
-                                 TEXT_TOKEN, Envelope, HeaderWriter, fold, skeleton)
+                                 TEXT_TOKEN, Envelope, HeaderWriter, fold, skeleton, token_html)
 
 _SUBJECT = "pepwire subject"
 
@@ -41,10 +41,7 @@ class UniquePlan:
         """The plan for messages composed with `compose_args` (inline images included) and `attachments`."""
         images: Sequence[InlineImage] = compose_args.get("inline_images", ())
         cids = tuple(image.cid for image in images)
-        # compose() checks that the HTML shows each inline image; the token line does, and is cut away.
-        html = " ".join([HTML_TOKEN, *(f"cid:{cid}" for cid in cids)]) + "\n"
-        if encode_body(html).count(b"\r\n") != 1:
-            raise ValueError("too many inline images to name on the HTML token's line")
+        html = token_html(cids)
         wire = compose(Rendered(_SUBJECT, TEXT_TOKEN + "\n", html), to_addr=PLACEHOLDER_ADDRESS, to_name=None,
                        message_id=PLACEHOLDER_ID, date=PLACEHOLDER_DATE, return_path=PLACEHOLDER_ADDRESS,
                        reply_to=PLACEHOLDER_ADDRESS, attachments=attachments, **compose_args)

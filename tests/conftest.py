@@ -96,6 +96,13 @@ def pep_at_fixed_time(settings: Settings) -> Iterator[tuple["Pep", FixedClock]]:
 
 
 @pytest.fixture
+def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test's settings in the environment, for tests that call `pep`'s main themselves."""
+    from tests.harness.cli import cli_environment
+    cli_environment(settings, monkeypatch)
+
+
+@pytest.fixture
 def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> "Run":
     """`pep …` run in-process on the test's database (initialised): returns (status, stdout, stderr)."""
     from tests.harness.cli import cli_runner

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from bench.workloads.fanout import ROOT, Sink, _peak_kb, _services, _workers
-from bench.common import wait_for_count
+from bench.common import cpu_seconds, wait_for_count
 from engine.app import build_app
 from engine.clock import SystemClock
 from engine.migrate import upgrade
@@ -36,7 +36,6 @@ from engine.services.isa import current_version
 from engine.settings import Settings
 
 PER_PARTNERSHIP = 50
-TICKS = os.sysconf("SC_CLK_TCK")
 AREAS = 20
 PUBLICATIONS = 400
 KINDS = (("alert", "wanted"), ("alert", "offender"), ("alert", "info"), ("news", "info"), ("event", "info"),
@@ -112,12 +111,6 @@ def _prepare(settings: Settings, people: int, reports: int) -> None:
     app.close()
 
 
-def _cpu_s(pid: int) -> float:
-    """User and system CPU seconds a process has used so far (/proc/PID/stat utime and stime)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
-
-
 def one(n: int, folder: Path, sink: Sink, distributed: bool) -> dict[str, Any]:
     database = None
     if distributed:
@@ -147,7 +140,7 @@ def one(n: int, folder: Path, sink: Sink, distributed: bool) -> dict[str, Any]:
         sent = select(func.count()).select_from(Delivery).where(Delivery.kind == "any.digest",
                                                                 Delivery.status == "sent")
         try:
-            idle_cpu = sum(_cpu_s(w.pid) for w in workers)
+            idle_cpu = sum(cpu_seconds(w.pid) for w in workers)
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             built = subprocess.run([sys.executable, "-m", "engine.cli.main", "digest", "run"], env=env, cwd=ROOT,
@@ -161,7 +154,7 @@ def one(n: int, folder: Path, sink: Sink, distributed: bool) -> dict[str, Any]:
             wait_for_count(app, sent, count, interval=0.2, what="sending the digests")
             total_s = time.perf_counter() - started
             senders_mb = sum(_peak_kb(w.pid) for w in workers) / 1024
-            senders_cpu = sum(_cpu_s(w.pid) for w in workers) - idle_cpu
+            senders_cpu = sum(cpu_seconds(w.pid) for w in workers) - idle_cpu
         finally:
             for worker in workers:
                 worker.send_signal(signal.SIGTERM)

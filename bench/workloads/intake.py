@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator
 
 from sqlalchemy import func, select, text
 
+from bench.common import cpu_seconds
 from engine.db import make_engine
 from engine.migrate import upgrade
 from engine.models import InboundMessage
@@ -71,8 +72,7 @@ class _Server:
     def cpu_seconds(self) -> float:
         if self.pid is None:
             return 0.0
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime, all threads
+        return cpu_seconds(self.pid)
 
 
 @contextmanager

@@ -9,17 +9,7 @@ from sqlalchemy import func, select
 from engine.app import App
 from engine.cli.main import main
 from engine.models import Delivery
-from engine.settings import Settings
 from tests.digest.world import build, publish
-
-
-@pytest.fixture
-def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in {"PEP_DATABASE_URL": settings.database_url, "PEP_VAR_DIR": settings.var_dir,
-                       "PEP_OUTBOUND": settings.outbound, "PEP_SECRET_KEY": settings.secret_key,
-                       "PEP_DOMAIN": settings.domain}.items():
-        monkeypatch.setenv(key, str(value))
-    monkeypatch.delenv("PEP_BROKER_URL", raising=False)
 
 
 def _digests(app: App, to: str = "m0@east-pubwatch.example") -> int:

@@ -15,7 +15,6 @@ from engine.errors import InvalidInput
 from engine.models import AuditEvent, Exclusion
 from engine.services.dataview import Query, run_dataview
 from engine.services.match_decisions import decide
-from engine.settings import Settings
 from tests.conftest import START
 from tests.engine.dataview_world import build_world, incident, subject
 
@@ -131,15 +130,6 @@ def test_link_and_unlink_decisions_are_kept_and_respected(app: App) -> None:
 def test_a_purpose_is_required(app: App) -> None:
     with app.sessions() as session, pytest.raises(InvalidInput, match="purpose"):
         run_dataview(session, app.env, Query(purpose="  ", actor="x"))
-
-
-@pytest.fixture
-def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in {"PEP_DATABASE_URL": settings.database_url, "PEP_VAR_DIR": settings.var_dir,
-                       "PEP_OUTBOUND": settings.outbound, "PEP_SECRET_KEY": settings.secret_key,
-                       "PEP_DOMAIN": settings.domain}.items():
-        monkeypatch.setenv(key, str(value))
-    monkeypatch.delenv("PEP_BROKER_URL", raising=False)
 
 
 def test_the_command_line(app: App, cli_env: None, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -7,17 +7,7 @@ import pytest
 
 from engine.app import App
 from engine.cli.main import main
-from engine.settings import Settings
 from tests.engine.dataview_world import build_world, subject
-
-
-@pytest.fixture
-def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in {"PEP_DATABASE_URL": settings.database_url, "PEP_VAR_DIR": settings.var_dir,
-                       "PEP_OUTBOUND": settings.outbound, "PEP_SECRET_KEY": settings.secret_key,
-                       "PEP_DOMAIN": settings.domain}.items():
-        monkeypatch.setenv(key, str(value))
-    monkeypatch.delenv("PEP_BROKER_URL", raising=False)
 
 
 def test_propose_approve_list_and_refusals(app: App, cli_env: None, capsys: pytest.CaptureFixture[str]) -> None:

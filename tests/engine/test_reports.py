@@ -16,7 +16,6 @@ from engine.services.publications import DraftFile
 from engine.services.report_conversation import reporter_reply, team_reply
 from engine.services.reports import file_report
 from engine.services.teams import add_team
-from engine.settings import Settings
 from tests.harness.force import area, partnership
 from tests.harness.services import require_postgres  # noqa: F401 - the app fixture runs on both databases
 
@@ -116,15 +115,6 @@ def test_grading_is_for_intelligence_and_defaults_from_settings(world: App) -> N
                        None)
         with pytest.raises(InvalidInput, match="not a 3x5x2 grading"):
             team_reply(session, world.env, session.get(Report, intel.id), officer, "Hove Team", "GRADE 9Z", [], None)
-
-
-@pytest.fixture
-def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in {"PEP_DATABASE_URL": settings.database_url, "PEP_VAR_DIR": settings.var_dir,
-                       "PEP_OUTBOUND": settings.outbound, "PEP_SECRET_KEY": settings.secret_key,
-                       "PEP_DOMAIN": settings.domain}.items():
-        monkeypatch.setenv(key, str(value))
-    monkeypatch.delenv("PEP_BROKER_URL", raising=False)
 
 
 def test_report_cli_lists_shows_and_exports(world: App, cli_env: None, capsys: pytest.CaptureFixture[str],

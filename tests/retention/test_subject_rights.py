@@ -10,17 +10,7 @@ from sqlalchemy import select
 from engine.app import App
 from engine.cli.main import main
 from engine.models import AuditEvent, Broadcast, Delivery, Subject
-from engine.settings import Settings
 from tests.engine.dataview_world import build_world, subject
-
-
-@pytest.fixture
-def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in {"PEP_DATABASE_URL": settings.database_url, "PEP_VAR_DIR": settings.var_dir,
-                       "PEP_OUTBOUND": settings.outbound, "PEP_SECRET_KEY": settings.secret_key,
-                       "PEP_DOMAIN": settings.domain}.items():
-        monkeypatch.setenv(key, str(value))
-    monkeypatch.delenv("PEP_BROKER_URL", raising=False)
 
 
 def test_export_then_erase_with_notices_to_past_recipients(app: App, cli_env: None,
