@@ -77,8 +77,8 @@ def find_when(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     """The first time phrase in `text` as an aware datetime (force timezone), or None.
 
     A day with no clock time is taken at noon (or the part of the day it names); a clock time with
-    no day is today, or yesterday when that would be in the future; a date without a year that would
-    be in the future is last year's.
+    no day, or with "today" or "tonight", is that day, or the day before when that would be in the
+    future; a date without a year that would be in the future is last year's.
     """
     local_now = now.astimezone(tz)
     for found in _PHRASE.finditer(text):
@@ -97,6 +97,9 @@ def find_when(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
             continue
         on, part = day
         at = datetime.combine(on, clock or part or time(12), tz)
+        if clock is not None and at > local_now and " ".join(day_text.lower().split()) in _RELATIVE:
+            # "today 3pm" sent just after midnight was written about the day that has just ended
+            return at - timedelta(days=1)
         if at > local_now and re.search(r"\d", day_text) and not re.search(r"\d{4}|/\d+/", day_text):
             at = at.replace(year=at.year - 1)  # "3 Dec" written in November means last December
         return min(at, local_now)  # "tonight" written at four o'clock means up to now

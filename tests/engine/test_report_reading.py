@@ -50,6 +50,21 @@ def test_time_phrases(text: str, expected: str | None) -> None:
     assert (found.astimezone(LONDON).strftime("%Y-%m-%d %H:%M") if found else None) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("today 3pm", "2026-11-27 15:00"),
+    ("tonight 11pm", "2026-11-27 23:00"),
+    ("today", "2026-11-28 00:10"),
+    ("00:05", "2026-11-28 00:05"),
+    ("saturday 3pm", "2026-11-28 00:10"),  # a weekday is not moved: never the future
+])
+def test_a_clock_time_later_than_now_today_is_the_day_just_ended(text: str, expected: str) -> None:
+    # Given a report sent ten minutes after midnight
+    # When it names today with a clock time still to come
+    found = find_when(text, datetime(2026, 11, 28, 0, 10, tzinfo=timezone.utc), LONDON)
+    # Then the time is the day just ended; a day alone, or a time already past, is today
+    assert found is not None and found.astimezone(LONDON).strftime("%Y-%m-%d %H:%M") == expected
+
+
 def test_summer_time_is_the_force_timezone() -> None:
     # Given a phrase read in British Summer Time
     found = find_when("today 3pm", datetime(2026, 7, 1, 18, 0, tzinfo=timezone.utc), LONDON)
