@@ -73,14 +73,25 @@ def _message(sender: str, image: bytes) -> EmailMessage:
     return message
 
 
+def _wire(sender: str, image: bytes) -> bytes:
+    """The report as it travels (CRLF lines), its Message-ID unique each time it is called."""
+    message = _message(sender, image)
+    return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+
+
 def _send(port: int, batch: list[str], image: bytes) -> None:
+    # The client shares the two cores with PEP and its database: each sender's report is built once and
+    # sent with a fresh Message-ID, so that the load generator costs a little over 2 ms per report
+    # instead of the 10 ms that building each one with the email package did.
+    built = {sender: _wire(sender, image) for sender in set(batch)}
     with smtplib.SMTP("127.0.0.1", port, timeout=60) as smtp:
         for sender in batch:
-            smtp.send_message(_message(sender, image), from_addr=sender, to_addrs=[REPORT_ADDRESS])
+            raw = built[sender].replace(b"@bench.example>", b"." + uuid.uuid4().hex.encode() + b"@bench.example>", 1)
+            smtp.sendmail(sender, [REPORT_ADDRESS], raw)
 
 
 def _send_all(port: int, senders: list[str], image: bytes) -> float:
-    """Send one report per sender over CLIENTS connections; seconds taken."""
+    """Send one report per sender over CLIENTS connections; seconds taken, building included."""
     started = time.perf_counter()
     with ThreadPoolExecutor(CLIENTS) as pool:
         list(pool.map(lambda b: _send(port, b, image), [senders[i::CLIENTS] for i in range(CLIENTS)]))
