@@ -42,3 +42,24 @@ def cpu_seconds(pid: int) -> float:
     """User and system CPU seconds process `pid` has used so far, all its threads (/proc/PID/stat)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores have spent not idle since boot (/proc/stat), for whole-machine cost per item."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def named_cpu_seconds(name: str) -> float:
+    """CPU seconds used so far by every running process whose command name is `name` (e.g. postgres)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # gone since the listing
+            continue
+        if stat[stat.index("(") + 1:stat.rindex(")")] == name:
+            total += cpu_seconds(int(entry.name))
+    return total
