@@ -124,7 +124,8 @@ class Runtime:
                                          hostname=settings.domain, lmtp=True).start()
         if self.imap_target is not None:
             self.imap = ImapPoller(self.imap_target, self.app.sessions, self.app.clock,
-                                   settings.domain, settings.imap_processed_folder, settings.imap_poll_seconds)
+                                   settings.domain, settings.imap_processed_folder, settings.imap_poll_seconds,
+                                   max_bytes=settings.max_message_bytes)
             self._imap_thread = threading.Thread(target=self.imap.run, args=(self._stop,), name="imap",
                                                  daemon=True)
             self._imap_thread.start()

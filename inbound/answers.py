@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from engine.errors import Conflict, InvalidInput, NotFound, NotPermitted, PepError
 from engine.tokens import TokenExpired, TokenInvalid, TokenUsed, TokenWrongSender
-from inbound.errors import DmarcFailed, NotUnderstood, UnknownSender
+from inbound.errors import DmarcFailed, NotUnderstood, TooLarge, UnknownSender
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,9 @@ ANSWERS: tuple[tuple[type[Exception], Answer], ...] = (
     (NotUnderstood, Answer("any.reply.unclear", "unclear",
                            lambda exc: {"understood": getattr(exc, "understood", ""),
                                         "expected": getattr(exc, "expected", "")})),
+    (TooLarge, Answer("any.reply.refused", "too_large",
+                      _refused("Please send it again with smaller or fewer attachments, or spread them over "
+                               "several messages."))),
     (TokenExpired, Answer("any.reply.refused", "expired",
                           _refused("Ask your police contact to send it again."))),
     (TokenUsed, Answer("any.reply.refused", "used",

@@ -31,6 +31,12 @@ class NotUnderstood(InboundError):
         self.expected = expected
 
 
+class TooLarge(InboundError):
+    """A message over the size limit that reached PEP through a mailbox: only its header was kept."""
+
+    reason = "too_large"
+
+
 class NoHandler(InboundError):
     """An address with nothing behind it yet; kept for an operator."""
 

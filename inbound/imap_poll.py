@@ -43,7 +43,8 @@ class ImapPoller:
 
     def __init__(self, target: ImapTarget, factory: SessionFactory, clock: Clock, domain: str,
                  processed_folder: str = "PEP/Processed", poll_seconds: float = 60,
-                 first_backoff: float = 1.0, max_backoff: float = 60.0, timeout: float = 30) -> None:
+                 first_backoff: float = 1.0, max_backoff: float = 60.0, timeout: float = 30,
+                 max_bytes: int | None = None) -> None:
         self.target = target
         self.factory = factory
         self.clock = clock
@@ -52,6 +53,7 @@ class ImapPoller:
         self.poll_seconds = poll_seconds
         self.first_backoff, self.max_backoff = first_backoff, max_backoff
         self.timeout = timeout
+        self.max_bytes = max_bytes
         self.stats = PollerStats()
 
     def run(self, stop: threading.Event) -> None:
@@ -111,13 +113,28 @@ class ImapPoller:
         if last_uid:
             self._move(client, [uid for uid in client.search(["UID", f"1:{last_uid}"]) if uid <= last_uid])
         fresh = sorted(uid for uid in client.search(["UID", f"{last_uid + 1}:*"]) if uid > last_uid)
+        sizes = self._sizes(client, fresh)
         for uid in fresh:
-            fetched = client.fetch([uid], ["BODY.PEEK[]"]).get(uid)
+            size = sizes.get(uid, 0)
+            if self.max_bytes is not None and size > self.max_bytes:
+                # Over the limit SMTP would refuse with 552: keep the header, so the sender can be told, and
+                # leave the whole message in the processed folder for an operator. Never read it into memory.
+                fetched = client.fetch([uid], ["BODY.PEEK[HEADER]"]).get(uid)
+                part = b"BODY[HEADER]"
+            else:
+                fetched = client.fetch([uid], ["BODY.PEEK[]"]).get(uid)
+                part = b"BODY[]"
             if fetched is None:
                 continue  # expunged by someone else meanwhile
-            self._store(uid, uidvalidity, bytes(fetched[b"BODY[]"]))
+            self._store(uid, uidvalidity, bytes(fetched[part]), size)
             self._move(client, [uid])
         return len(fresh)
+
+    def _sizes(self, client: IMAPClient, uids: list[int]) -> dict[int, int]:
+        """Each message's size as the server counts it; asked only when there is a limit to apply."""
+        if self.max_bytes is None or not uids:
+            return {}
+        return {uid: int(data.get(b"RFC822.SIZE", 0)) for uid, data in client.fetch(uids, ["RFC822.SIZE"]).items()}
 
     def _cursor(self, session: Session, uidvalidity: int) -> ImapCursor:
         cursor = session.scalar(select(ImapCursor).where(ImapCursor.mailbox == self.target.name))
@@ -130,12 +147,12 @@ class ImapPoller:
             cursor.uidvalidity, cursor.last_uid, cursor.updated_at = uidvalidity, 0, self.clock.now()
         return cursor
 
-    def _store(self, uid: int, uidvalidity: int, raw: bytes) -> None:
-        """The message and the cursor past it, in one transaction."""
+    def _store(self, uid: int, uidvalidity: int, raw: bytes, size: int = 0) -> None:
+        """The message (or, over the limit, its header and real size) and the cursor past it, in one transaction."""
         recipients = pep_recipients(raw, self.domain) or [""]
         now = self.clock.now()
         with self.factory() as session:
-            store_message(session, raw, return_path(raw), recipients, "imap", now)
+            store_message(session, raw, return_path(raw), recipients, "imap", now, size)
             cursor = self._cursor(session, uidvalidity)
             cursor.last_uid, cursor.updated_at = max(cursor.last_uid, uid), now
             session.commit()

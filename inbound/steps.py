@@ -10,7 +10,7 @@ from engine.services.bounces import record_bounce
 from inbound.authresults import read_auth_results
 from inbound.automatic import automatic_reason
 from inbound.bounce import Bounce, detect_bounce
-from inbound.errors import DmarcFailed, UnknownSender
+from inbound.errors import DmarcFailed, TooLarge, UnknownSender
 from inbound.limits import ParseLimits
 from inbound.parse import parse_message
 from inbound.store import earlier_copy
@@ -95,4 +95,19 @@ def identify_sender(work: Work) -> None:
         raise UnknownSender(f"{work.sender or 'an unknown sender'} is not registered")
 
 
-STEPS: list[Step] = [parse, drop_duplicate, detect_bounces, detect_automatic, authenticate, identify_sender]
+def refuse_oversized(work: Work) -> None:
+    """A message kept without its body (over the size limit in a mailbox) is answered, never acted on."""
+    raw = work.row.raw or b""
+    if work.classification == "bounce" or work.row.size <= len(raw):
+        return
+    limit = work.app.settings.max_message_bytes
+    raise TooLarge(f"your message was {_in_words(work.row.size)}; PEP accepts messages of up to "
+                   f"{_in_words(limit)}, attachments included")
+
+
+def _in_words(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{-(-size // 1000)} KB"
+
+
+STEPS: list[Step] = [parse, drop_duplicate, detect_bounces, detect_automatic, authenticate, identify_sender,
+                     refuse_oversized]

@@ -36,11 +36,12 @@ def dedupe_key(message_id: str | None, digest: str, recipient: str) -> str:
 
 
 def new_rows(raw: bytes, mail_from: str, recipients: list[str], source: str,
-             received_at: datetime) -> list[dict[str, Any]]:
-    """The column values of one row per recipient of a message."""
+             received_at: datetime, size: int | None = None) -> list[dict[str, Any]]:
+    """The column values of one row per recipient of a message; `size` larger than `raw` means only the
+    header of a message over the size limit was kept."""
     digest = hashlib.sha256(raw).hexdigest()
     message_id = header_message_id(raw)
-    return [{"raw": raw, "size": len(raw), "mail_from": mail_from[:998], "rcpt_to": rcpt[:998], "source": source,
+    return [{"raw": raw, "size": max(size or 0, len(raw)), "mail_from": mail_from[:998], "rcpt_to": rcpt[:998], "source": source,
              "received_at": received_at, "message_id_header": message_id, "digest": digest,
              "dedupe_key": dedupe_key(message_id, digest, rcpt), "status": "received", "attempts": 0,
              "next_attempt_at": received_at, "auth": {}}
@@ -60,9 +61,9 @@ def insert_rows(session: Session, rows: list[dict[str, Any]]) -> list[int]:
 
 
 def store_message(session: Session, raw: bytes, mail_from: str, recipients: list[str], source: str,
-                  received_at: datetime) -> list[int]:
+                  received_at: datetime, size: int | None = None) -> list[int]:
     """Add one row per recipient to the session and ask for them to be processed after commit."""
-    ids = insert_rows(session, new_rows(raw, mail_from, recipients, source, received_at))
+    ids = insert_rows(session, new_rows(raw, mail_from, recipients, source, received_at, size))
     for row_id in ids:
         wake_after_commit(session, INBOUND_QUEUE, row_id)
     return ids

@@ -8,7 +8,7 @@ from typing import Iterator
 import pytest
 from sqlalchemy import select
 
-from engine.app import App
+from engine.app import App, build_app
 from engine.models import ImapCursor, InboundMessage
 from inbound.imap_poll import ImapPoller
 from inbound.imap_url import parse_imap_url
@@ -133,6 +133,53 @@ def test_uidvalidity_change_rescans_and_duplicates_are_recognised(app: App, dove
     process_inbound(app, second.id)
     statuses = {row.id: row.status for row in stored(app)}
     assert statuses[first.id] == "done" and statuses[second.id] == "duplicate"
+
+
+def test_a_message_over_the_size_limit_is_kept_whole_in_the_mailbox_and_its_sender_told(
+        app: App, dovecot: PrivateDovecot, folder: str) -> None:  # noqa: F811
+    from engine.models import Delivery
+    from tests.harness.force import partnership
+    with app.sessions() as session:
+        partnership(session, app.env, "Kemptown Pubwatch", "pubwatch", app_area(session, app), members=1)
+        session.commit()
+    member = "m0@kemptown-pubwatch.example"
+    # Given a member's report of 60 KB in the mailbox, and a 20 KB limit
+    big = (f"Return-Path: <{member}>\r\nFrom: {member}\r\nTo: incident@pep.test\r\nSubject: CCTV\r\n"
+           f"Message-ID: <big.{uuid.uuid4().hex}@example.org>\r\n\r\n").encode() + b"x" * 76 * 800
+    dovecot.append(big, folder)
+    small = build_app(app.settings.with_changes(max_message_bytes=20_000), app.clock)
+    poller = poller_for(dovecot, small, folder, max_bytes=small.settings.max_message_bytes)
+    # When PEP polls and processes what it stored
+    client = poller.connect()
+    try:
+        assert poller.poll_once(client) == 1
+    finally:
+        client.logout()
+    [row] = stored(app)
+    process_inbound(small, row.id)
+    small.close()
+    # Then only the header was read and kept, with the message's real size
+    assert row.raw == big.split(b"\r\n\r\n")[0] + b"\r\n\r\n" and row.size >= len(big)
+    # And the whole message is in the processed folder, not deleted
+    with dovecot.client() as imap:
+        imap.select_folder(f"{folder}-done")
+        sizes = [int(data[b"RFC822.SIZE"]) for data in imap.fetch(imap.search(), ["RFC822.SIZE"]).values()]
+    assert sizes == [row.size]
+    # And the member is told it was too large and what to do, and no report was made of it
+    with app.sessions() as session:
+        done = session.get(InboundMessage, row.id)
+        answers = list(session.scalars(select(Delivery).where(Delivery.to_addr == member)))
+    assert (done.status, done.classification) == ("done", "too_large")
+    assert [a.kind for a in answers] == ["any.reply.refused"]
+    assert answers[0].context["reason"] == (f"your message was {-(-row.size // 1000)} KB; PEP accepts messages of "
+                                            "up to 20 KB, attachments included")
+    assert "smaller or fewer attachments" in answers[0].context["next_step"]
+
+
+def app_area(session, app: App) -> str:
+    from tests.harness.force import area
+    area(session, app.env, "Brighton")
+    return "Brighton"
 
 
 def run_poller(poller: ImapPoller) -> tuple[threading.Event, threading.Thread]:
