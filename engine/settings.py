@@ -52,7 +52,8 @@ class Settings:
     force_name: str = field(default="Example Constabulary", metadata=_doc(
         "the police force's name, shown in every message"))
     max_message_bytes: int = field(default=10_000_000, metadata=_doc(
-        "largest message accepted by SMTP/LMTP (552 beyond it)"))
+        "largest message accepted by SMTP/LMTP (552 beyond it) or acted on from an IMAP mailbox "
+        "(the sender is told)"))
     trusted_authserv_id: str | None = field(default=None, metadata=_doc(
         "host name of the deployment's own MTA whose Authentication-Results headers are trusted"))
     invitation_valid_days: int = field(default=30, metadata=_doc(
