@@ -177,6 +177,10 @@ class ImapPoller:
         if not client.has_capability("IDLE"):
             stop.wait(self.poll_seconds)
             return
+        # IDLE reports only what arrives once it has started: mail that landed while the last pass was
+        # storing and moving would wait for the next poll. NOOP makes the server say so now.
+        if _new_mail(client.noop()[1]):
+            return
         client.idle()
         try:
             deadline = time.monotonic() + self.poll_seconds
@@ -190,6 +194,12 @@ class ImapPoller:
                     raise ConnectionError("the IMAP server closed the connection during IDLE")
         finally:
             client.idle_done()
+
+
+def _new_mail(responses: list[tuple[int, bytes] | tuple[bytes, ...]]) -> bool:
+    """Whether untagged responses announce messages in the mailbox (a non-zero EXISTS)."""
+    return any(len(item) == 2 and item[1] == b"EXISTS" and isinstance(item[0], int) and item[0] > 0
+               for item in responses)
 
 
 def _close_quietly(client: IMAPClient) -> None:

@@ -212,6 +212,30 @@ def test_idle_notices_new_mail_and_polling_survives_a_server_restart(app: App, d
     assert len(stored(app)) == 2 and dovecot.uids(folder) == []
 
 
+def test_mail_that_lands_while_a_pass_is_finishing_is_not_left_for_the_next_poll(
+        app: App, dovecot: PrivateDovecot, folder: str) -> None:  # noqa: F811
+    # Given a poller with a long poll interval, and a message that lands after the pass has listed the
+    # mailbox but before the poller waits in IDLE (the moment a pass is storing and moving)
+    poller = poller_for(dovecot, app, folder, poll_seconds=60)
+    passes = poller.poll_once
+
+    def pass_then_mail_lands(client: object) -> int:
+        count = passes(client)
+        if poller.stats.polls == 0:
+            dovecot.append(message(1), folder)
+        return count
+
+    poller.poll_once = pass_then_mail_lands  # type: ignore[method-assign]
+    stop, thread = run_poller(poller)
+    try:
+        # When the poller goes on, Then the message is stored within moments, not after the poll interval
+        wait_until(lambda: poller.stats.stored == 1, timeout=10)
+    finally:
+        stop.set()
+        thread.join(10)
+    assert dovecot.uids(folder) == [] and len(stored(app)) == 1
+
+
 @pytest.fixture(scope="module")
 def plain_dovecot() -> Iterator[PrivateDovecot]:
     """A Dovecot that advertises neither IDLE nor MOVE: the fallbacks PEP must use elsewhere."""
@@ -249,8 +273,7 @@ def test_pep_serve_polls_the_mailbox_when_configured(settings, dovecot: PrivateD
     from tests.harness.running import start_pep
     # Given PEP running with PEP_IMAP_URL set
     url = dovecot.url.replace("/INBOX", f"/{folder}")
-    # A short poll interval: a message appended just before IDLE starts is only seen at the next poll.
-    pep = start_pep(settings.with_changes(imap_url=url, imap_processed_folder=f"{folder}-done", imap_poll_seconds=2))
+    pep = start_pep(settings.with_changes(imap_url=url, imap_processed_folder=f"{folder}-done"))
     try:
         assert pep.runtime.imap is not None
         # When a reply arrives in the mailbox
