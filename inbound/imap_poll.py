@@ -148,7 +148,7 @@ class ImapPoller:
         return cursor
 
     def _store(self, uid: int, uidvalidity: int, raw: bytes, size: int = 0) -> None:
-        """The message (or, over the limit, its header and real size) and the cursor past it, in one transaction."""
+        """The message (over the limit, its header and real size) and the cursor past it, in one transaction."""
         recipients = pep_recipients(raw, self.domain) or [""]
         now = self.clock.now()
         with self.factory() as session:

@@ -41,8 +41,8 @@ def new_rows(raw: bytes, mail_from: str, recipients: list[str], source: str,
     header of a message over the size limit was kept."""
     digest = hashlib.sha256(raw).hexdigest()
     message_id = header_message_id(raw)
-    return [{"raw": raw, "size": max(size or 0, len(raw)), "mail_from": mail_from[:998], "rcpt_to": rcpt[:998], "source": source,
-             "received_at": received_at, "message_id_header": message_id, "digest": digest,
+    return [{"raw": raw, "size": max(size or 0, len(raw)), "mail_from": mail_from[:998], "rcpt_to": rcpt[:998],
+             "source": source, "received_at": received_at, "message_id_header": message_id, "digest": digest,
              "dedupe_key": dedupe_key(message_id, digest, rcpt), "status": "received", "attempts": 0,
              "next_attempt_at": received_at, "auth": {}}
             for rcpt in recipients]

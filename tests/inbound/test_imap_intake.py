@@ -138,9 +138,10 @@ def test_uidvalidity_change_rescans_and_duplicates_are_recognised(app: App, dove
 def test_a_message_over_the_size_limit_is_kept_whole_in_the_mailbox_and_its_sender_told(
         app: App, dovecot: PrivateDovecot, folder: str) -> None:  # noqa: F811
     from engine.models import Delivery
-    from tests.harness.force import partnership
+    from tests.harness.force import area, partnership
     with app.sessions() as session:
-        partnership(session, app.env, "Kemptown Pubwatch", "pubwatch", app_area(session, app), members=1)
+        area(session, app.env, "Brighton")
+        partnership(session, app.env, "Kemptown Pubwatch", "pubwatch", "Brighton", members=1)
         session.commit()
     member = "m0@kemptown-pubwatch.example"
     # Given a member's report of 60 KB in the mailbox, and a 20 KB limit
@@ -174,12 +175,6 @@ def test_a_message_over_the_size_limit_is_kept_whole_in_the_mailbox_and_its_send
     assert answers[0].context["reason"] == (f"your message was {-(-row.size // 1000)} KB; PEP accepts messages of "
                                             "up to 20 KB, attachments included")
     assert "smaller or fewer attachments" in answers[0].context["next_step"]
-
-
-def app_area(session, app: App) -> str:
-    from tests.harness.force import area
-    area(session, app.env, "Brighton")
-    return "Brighton"
 
 
 def run_poller(poller: ImapPoller) -> tuple[threading.Event, threading.Thread]:
