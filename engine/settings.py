@@ -142,7 +142,7 @@ class Settings:
         "PEM private key of PEP_TLS_CERT"))
     imap_processed_folder: str = field(default="PEP/Processed", metadata=_doc(
         "IMAP folder that stored messages are moved to (created if missing); never deleted"))
-    imap_poll_seconds: int = field(default=60, metadata=_doc(
+    imap_poll_seconds: int = field(default=15, metadata=_doc(
         "longest wait between IMAP checks (IDLE wakes PEP sooner when the server supports it)"))
     report_max_file_bytes: int = field(default=8_000_000, metadata=_doc(
         "largest single file kept with an incident or intelligence report; a bigger one is refused with an answer"))

@@ -27,6 +27,7 @@ class PollerStats:
     stored: int = 0
     moved: int = 0
     polls: int = 0
+    idles: int = 0
     connects: int = 0
     failures: int = 0
     last_error: str | None = None
@@ -42,7 +43,7 @@ class ImapPoller:
     """
 
     def __init__(self, target: ImapTarget, factory: SessionFactory, clock: Clock, domain: str,
-                 processed_folder: str = "PEP/Processed", poll_seconds: float = 60,
+                 processed_folder: str = "PEP/Processed", poll_seconds: float = 15,
                  first_backoff: float = 1.0, max_backoff: float = 60.0, timeout: float = 30,
                  max_bytes: int | None = None) -> None:
         self.target = target
@@ -55,6 +56,7 @@ class ImapPoller:
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.stats = PollerStats()
+        self._seen: tuple[int, int] = (0, 0)  # (UIDVALIDITY, highest UID the last pass listed)
 
     def run(self, stop: threading.Event) -> None:
         """Poll until `stop` is set; any failure (server gone, database down) waits, then reconnects."""
@@ -113,6 +115,7 @@ class ImapPoller:
         if last_uid:
             self._move(client, [uid for uid in client.search(["UID", f"1:{last_uid}"]) if uid <= last_uid])
         fresh = sorted(uid for uid in client.search(["UID", f"{last_uid + 1}:*"]) if uid > last_uid)
+        self._seen = (uidvalidity, max([last_uid, *fresh]))
         sizes = self._sizes(client, fresh)
         for uid in fresh:
             size = sizes.get(uid, 0)
@@ -172,16 +175,30 @@ class ImapPoller:
                 client.expunge()
         self.stats.moved += len(uids)
 
+    def _arrived_since_last_pass(self, client: IMAPClient) -> bool:
+        """Whether the mailbox holds mail the last pass did not list.
+
+        IDLE reports only what arrives once it has started, and a server tells of mail that lands during a
+        pass in the answer to whichever command comes next (a SEARCH, a MOVE), where the client library does
+        not pass it on. Selecting the mailbox again asks the server for its state now: a UIDNEXT beyond the
+        last UID listed means new mail.
+        """
+        selected = client.select_folder(self.target.folder)
+        uidvalidity, uidnext = int(selected[b"UIDVALIDITY"]), selected.get(b"UIDNEXT")
+        if uidnext is None:  # RFC 3501 requires it; without it, the next poll finds the mail
+            return False
+        seen_validity, seen_uid = self._seen
+        return uidvalidity != seen_validity or int(uidnext) - 1 > seen_uid
+
     def wait_for_mail(self, client: IMAPClient, stop: threading.Event) -> None:
         """IDLE until the server reports something or `poll_seconds` pass; plain waiting without IDLE."""
         if not client.has_capability("IDLE"):
             stop.wait(self.poll_seconds)
             return
-        # IDLE reports only what arrives once it has started: mail that landed while the last pass was
-        # storing and moving would wait for the next poll. NOOP makes the server say so now.
-        if _new_mail(client.noop()[1]):
+        if self._arrived_since_last_pass(client):
             return
         client.idle()
+        self.stats.idles += 1
         try:
             deadline = time.monotonic() + self.poll_seconds
             while not stop.is_set() and time.monotonic() < deadline:
@@ -194,12 +211,6 @@ class ImapPoller:
                     raise ConnectionError("the IMAP server closed the connection during IDLE")
         finally:
             client.idle_done()
-
-
-def _new_mail(responses: list[tuple[int, bytes] | tuple[bytes, ...]]) -> bool:
-    """Whether untagged responses announce messages in the mailbox (a non-zero EXISTS)."""
-    return any(len(item) == 2 and item[1] == b"EXISTS" and isinstance(item[0], int) and item[0] > 0
-               for item in responses)
 
 
 def _close_quietly(client: IMAPClient) -> None:

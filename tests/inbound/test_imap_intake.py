@@ -190,7 +190,7 @@ def test_idle_notices_new_mail_and_polling_survives_a_server_restart(app: App, d
     poller = poller_for(dovecot, app, folder, poll_seconds=60, first_backoff=0.2, max_backoff=1)
     stop, thread = run_poller(poller)
     try:
-        wait_until(poller.stats.ready.is_set)
+        wait_until(lambda: poller.stats.idles >= 1)
         # When a message arrives, Then it is stored within moments
         dovecot.append(message(1), folder)
         wait_until(lambda: poller.stats.stored == 1)
@@ -268,7 +268,8 @@ def test_pep_serve_polls_the_mailbox_when_configured(settings, dovecot: PrivateD
     from tests.harness.running import start_pep
     # Given PEP running with PEP_IMAP_URL set
     url = dovecot.url.replace("/INBOX", f"/{folder}")
-    pep = start_pep(settings.with_changes(imap_url=url, imap_processed_folder=f"{folder}-done"))
+    # A short check interval: a message that lands in the instant before IDLE starts is read at the next check.
+    pep = start_pep(settings.with_changes(imap_url=url, imap_processed_folder=f"{folder}-done", imap_poll_seconds=2))
     try:
         assert pep.runtime.imap is not None
         # When a reply arrives in the mailbox
