@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Callable
 
 from engine.db import SessionFactory, bound_engine
-from inbound.row_insert import RowInsert
+from inbound.intake_insert import IntakeInsert
 from inbound.store import INBOUND_QUEUE, new_rows
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class GroupCommitter:
         self.factory = factory
         self.longest_wait = longest_wait
         self._last_commit = 0.0
-        self._insert = RowInsert(bound_engine(factory))
+        self._insert = IntakeInsert(bound_engine(factory))
         self.wake = wake
         self.max_wait = max_wait
         self._expected = 1

@@ -7,6 +7,8 @@ import logging
 
 from aiosmtpd.smtp import MISSING, SMTP, syntax
 
+from inbound import smtp_codes
+
 log = logging.getLogger(__name__)
 
 END = b".\r\n"
@@ -15,8 +17,8 @@ _CRLF = b"\r\n"
 
 class Problem(enum.Enum):
     NONE = "none"
-    LINE_TOO_LONG = "500 Line too long (see RFC5321 4.5.3.1.6)"
-    TOO_MUCH = "552 Error: Too much mail data"
+    LINE_TOO_LONG = smtp_codes.DATA_LINE_TOO_LONG
+    TOO_MUCH = smtp_codes.DATA_TOO_MUCH
 
 
 class DataCollector:
@@ -124,12 +126,12 @@ class BlockData(SMTP):
             return
         assert self.envelope is not None
         if not self.envelope.rcpt_tos:
-            await self.push("503 Error: need RCPT command")
+            await self.push(smtp_codes.DATA_NEEDS_RCPT)
             return
         if arg:
-            await self.push("501 Syntax: DATA")
+            await self.push(smtp_codes.DATA_SYNTAX)
             return
-        await self.push("354 End data with <CR><LF>.<CR><LF>")
+        await self.push(smtp_codes.DATA_GO_AHEAD)
         collected = await self._collect()
         if collected.problem is not Problem.NONE:
             await self.push(collected.problem.value)
@@ -139,7 +141,7 @@ class BlockData(SMTP):
         self.envelope.content = self.envelope.original_content = content
         status = await self._call_handler_hook("DATA")
         self._set_post_data_state()
-        await self.push("250 OK" if status is MISSING else status)
+        await self.push(smtp_codes.DATA_ACCEPTED if status is MISSING else status)
 
     async def _collect(self) -> DataCollector:
         collector = DataCollector(self.data_size_limit, self.line_length_limit)

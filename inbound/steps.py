@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from typing import Callable
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from engine.models import Person
 from engine.services.bounces import record_bounce
+from engine.services.people import person_with_address
 from inbound.authresults import read_auth_results
 from inbound.automatic import automatic_reason
 from inbound.bounce import Bounce, detect_bounce
@@ -18,8 +19,6 @@ from inbound.trim import new_text
 from inbound.work import Work
 
 Step = Callable[[Work], None]
-# Built once: constructing the statement cost more than running it (an immutable, shared statement).
-_PERSON_BY_EMAIL = select(Person).where(Person.email == bindparam("email"))
 
 
 def parse(work: Work) -> None:
@@ -90,7 +89,7 @@ def identify_sender(work: Work) -> None:
     if work.sender:
         # Nothing is pending here that the answer could depend on: no flush before asking.
         with work.session.no_autoflush:
-            work.person = work.session.scalar(_PERSON_BY_EMAIL, {"email": work.sender})
+            work.person = person_with_address(work.session, work.sender)
     if work.person is None:
         raise UnknownSender(f"{work.sender or 'an unknown sender'} is not registered")
 

@@ -12,6 +12,7 @@ them on varied inputs). Anything this cannot place exactly goes to `compose()` a
 from __future__ import annotations
 
 import base64
+import binascii
 import os
 from collections.abc import Sequence
 from dataclasses import replace
@@ -22,6 +23,19 @@ from outbound.render import Rendered
 
 # Below this size the library's own encoding costs next to nothing: not worth a second pass.
 SPLICE_FROM_BYTES = 8192
+_LINE = 76  # base64 characters to a line, as the library writes them
+
+
+def encoded_file(content: bytes) -> bytes:
+    """A file's base64 lines as the library writes them: 57 bytes to a line, CRLF-ended.
+
+    `base64.encodebytes` encodes line by line (a call per 57 bytes); 57 bytes are 76 characters with no padding,
+    so encoding the whole file once and cutting it every 76 characters gives the same lines, several times faster.
+    """
+    encoded = binascii.b2a_base64(content, newline=False)
+    if not encoded:
+        return b""
+    return b"\r\n".join([encoded[at:at + _LINE] for at in range(0, len(encoded), _LINE)]) + b"\r\n"
 
 
 def compose_with_attachments(rendered: Rendered, *, attachments: Sequence[OutAttachment] = (),
@@ -42,7 +56,7 @@ def compose_with_attachments(rendered: Rendered, *, attachments: Sequence[OutAtt
         before, found, after = rest.partition(line)
         if not found or line in after:
             return compose(rendered, attachments=attachments, **options)
-        pieces += [before, b"\r\n", base64.encodebytes(attachments[i].content).replace(b"\n", b"\r\n")]
+        pieces += [before, b"\r\n", encoded_file(attachments[i].content)]
         rest = after
     pieces.append(rest)
     return b"".join(pieces)

@@ -51,7 +51,7 @@ def deliver(app: App, delivery_id: int) -> None:
             return
         session.commit()
         # The same session goes on: the claimed row stays in it, current (expire_on_commit is off).
-        _send(app, session, claimed, refused(session, claimed, app.clock.now()))
+        _send(app, session, claimed, refused(session, [claimed], app.clock.now()).get(claimed.id))
 
 
 def deliver_kept(app: App, delivery_ids: list[int]) -> None:
@@ -71,7 +71,7 @@ def deliver_kept(app: App, delivery_ids: list[int]) -> None:
             return
         session.commit()
         # The same session goes on: the claimed rows stay in it, current (expire_on_commit is off).
-        refusals_now = refused_all(session, claimed, app.clock.now())
+        refusals_now = refused(session, claimed, app.clock.now())
         for delivery in claimed:
             try:
                 _send(app, session, delivery, refusals_now.get(delivery.id), commit=False)
@@ -123,8 +123,9 @@ def record_outcome(app: App, session: Session, delivery: Delivery, result: SendR
         _finish(app, session, delivery, "failed", detail, commit=commit)
 
 
-def refused_all(session: Session, deliveries: list[Delivery], now: datetime) -> dict[int, str]:
-    """`refused` for several deliveries at once, by delivery id, with one query per kind of refusal check."""
+def refused(session: Session, deliveries: list[Delivery], now: datetime) -> dict[int, str]:
+    """Why each of these deliveries must not be sent now (a publication no longer current, a suppressed
+    address, a person who left), by delivery id; one query per kind of check for all of them."""
     reasons = {d.id: stale for d in deliveries
                if (stale := stale_publication(session, d.kind, d.publication_id, now)) is not None}
     for bulk in (False, True):
@@ -133,18 +134,6 @@ def refused_all(session: Session, deliveries: list[Delivery], now: datetime) -> 
         found = refusals(session, [d.person_id for d in group if d.person_id is not None], bulk=bulk)
         reasons |= {d.id: found[d.person_id] for d in group if d.person_id in found}
     return reasons
-
-
-def refused(session: Session, delivery: Delivery, now: datetime | None = None) -> str | None:
-    """Why this delivery must not be sent now (a publication no longer current, a suppressed address, a person
-    who left), or None."""
-    if now is not None:
-        stale = stale_publication(session, delivery.kind, delivery.publication_id, now)
-        if stale is not None:
-            return stale
-    if delivery.person_id is None:
-        return None
-    return refusals(session, [delivery.person_id], bulk=delivery.broadcast_id is not None).get(delivery.person_id)
 
 
 def message_context(app: App, session: Session, delivery: Delivery) -> tuple[dict[str, Any], list[Any], bool]:
@@ -186,12 +175,12 @@ def _build(app: App, session: Session, delivery: Delivery) -> tuple[bytes, str]:
     delivery.message_id = delivery_message_id(app, delivery)
     envelope_from = bounce_address(app, delivery)
     data = PLANS.compose(rendered, to_addr=delivery.to_addr, to_name=context.get("recipient_name"),
-                                    message_id=delivery.message_id, date=app.clock.now().replace(microsecond=0),
-                                    reply_to=delivery.reply_token or broadcast_reply(app, delivery.id, context),
-                                    return_path=envelope_from, in_reply_to=delivery.in_reply_to,
-                                    attachments=resolve_attachments(session, attachments),
-                                    inline_images=resolve_inline_images(session, attachments),
-                                    **compose_options(app, delivery.kind, bulk, delivery.broadcast_id))
+                         message_id=delivery.message_id, date=app.clock.now().replace(microsecond=0),
+                         reply_to=delivery.reply_token or broadcast_reply(app, delivery.id, context),
+                         return_path=envelope_from, in_reply_to=delivery.in_reply_to,
+                         attachments=resolve_attachments(session, attachments),
+                         inline_images=resolve_inline_images(session, attachments),
+                         **compose_options(app, delivery.kind, bulk, delivery.broadcast_id))
     return sign(app, data), envelope_from
 
 

@@ -14,7 +14,6 @@ plan's first message against `compose()` before trusting it.
 from __future__ import annotations
 
 import base64
-import binascii
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -23,6 +22,7 @@ from email.generator import Generator
 from email.message import MIMEPart
 from typing import Any
 
+from outbound.attachment_splice import encoded_file
 from outbound.compose import InlineImage, OutAttachment, compose, safe_filename
 from outbound.header_values import checked_message_id
 from outbound.qp_lines import BodyEncoder
@@ -34,7 +34,6 @@ from outbound.wire_parts import (HTML_TOKEN, OWN_HEADERS, PLACEHOLDER_ADDRESS, P
 _BOUNDARY = re.compile(rb"(={15}\d{19}==)")
 _SUBJECT = "pepwire subject"
 _NAMES = 256  # Content-Disposition lines kept per plan
-_LINE = 76  # base64 characters to a line, as the library writes them
 
 
 def disposition_header(filename: str) -> bytes:
@@ -44,18 +43,6 @@ def disposition_header(filename: str) -> bytes:
     part.set_param("filename", safe_filename(filename), header="Content-Disposition", replace=True)
     name, value = next(iter(part.raw_items()))
     return POLICY.fold_binary(name, value)
-
-
-def encoded_file(content: bytes) -> bytes:
-    """A file's base64 lines as the library writes them: 57 bytes to a line, CRLF-ended.
-
-    `base64.encodebytes` encodes line by line (a call per 57 bytes); 57 bytes are 76 characters with no padding,
-    so encoding the whole file once and cutting it every 76 characters gives the same lines, several times faster.
-    """
-    encoded = binascii.b2a_base64(content, newline=False)
-    if not encoded:
-        return b""
-    return b"\r\n".join([encoded[at:at + _LINE] for at in range(0, len(encoded), _LINE)]) + b"\r\n"
 
 
 class SinglePlan:

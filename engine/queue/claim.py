@@ -9,21 +9,12 @@ from sqlalchemy import and_, bindparam, or_, update
 from sqlalchemy.orm import Session
 
 
-def _claiming(model: Any, row_id: int | list[int], now: datetime, ready: tuple[str, ...], stale_after: timedelta,
-              working: str) -> Any:
-    stale = now - stale_after
-    return (update(model)
-            .where(model.id.in_(row_id) if isinstance(row_id, list) else model.id == row_id,
-                   or_(and_(model.status.in_(ready), model.next_attempt_at <= now),
-                       and_(model.status == working, model.claimed_at < stale)))
-            .values(status=working, claimed_at=now, attempts=model.attempts + 1))
-
-
 @lru_cache(maxsize=64)  # one entry per (table, states, one or many) the code claims: a handful, never per row
 def _claiming_returning(model: Any, ready: tuple[str, ...], working: str, many: bool) -> Any:
-    """`_claiming(...).returning(model)` built once, with the ids and times as parameters.
+    """The claiming UPDATE … RETURNING, built once, with the ids and times as parameters.
 
-    Building the statement is a good part of a claim's CPU; the SQL it compiles to is the same.
+    A row is claimed if it is ready and due, or claimed so long ago its worker must be dead. Building the
+    statement is a good part of a claim's CPU; the SQL it compiles to is the same.
     """
     now = bindparam("claim_now", type_=model.claimed_at.type)
     ids = bindparam("claim_ids", expanding=True) if many else bindparam("claim_id", type_=model.id.type)
@@ -37,20 +28,10 @@ def _claiming_returning(model: Any, ready: tuple[str, ...], working: str, many: 
             .execution_options(synchronize_session=False, populate_existing=True))
 
 
-def claim(session: Session, model: Any, row_id: int, now: datetime, ready: tuple[str, ...],
-          stale_after: timedelta, working: str) -> bool:
-    """Move the row to `working` if it is ready and due, or claimed so long ago its worker must be dead.
-
-    Returns whether this caller won the row; the caller commits.
-    """
-    result = session.execute(_claiming(model, row_id, now, ready, stale_after, working)
-                             .execution_options(synchronize_session=False))
-    return result.rowcount == 1  # type: ignore[attr-defined]
-
-
 def claim_row(session: Session, model: Any, row_id: int, now: datetime, ready: tuple[str, ...],
               stale_after: timedelta, working: str) -> Any:
-    """`claim`, returning the claimed row itself, loaded by the same statement (None when another worker has it).
+    """Move the row to `working` if it is ready and due, or claimed so long ago its worker must be dead;
+    the claimed row itself, loaded by the same statement (None when another worker has it).
 
     The caller commits; with the session's expire_on_commit off, the row stays usable after that commit.
     """

@@ -15,12 +15,18 @@ AREA_ROLES = frozenset({"coordinator", "officer"})
 PARTNERSHIP_ROLES = frozenset({"chair", "member", "board"})
 
 
-# Built once (immutable, shared): a report asks it for each team mailbox it is sent to.
+# Built once (immutable, shared): every inbound message asks it for its sender, and a report for each team
+# mailbox it is sent to; building the statement cost more than running it.
 _PERSON_BY_EMAIL = select(Person).where(Person.email == bindparam("email"))
 
 
 def find_person(session: Session, email: str) -> Person | None:
-    return session.scalar(_PERSON_BY_EMAIL, {"email": normalise_email(email)})
+    return person_with_address(session, normalise_email(email))
+
+
+def person_with_address(session: Session, address: str) -> Person | None:
+    """The person whose stored address is exactly `address` (already normalised), or None."""
+    return session.scalar(_PERSON_BY_EMAIL, {"email": address})
 
 
 def get_person(session: Session, email: str) -> Person:

@@ -86,7 +86,5 @@ def _write_all(descriptor: int, chunks: list[bytes]) -> None:
 def _remove_quietly(path: str) -> None:
     try:
         os.unlink(path)
-    except FileNotFoundError:
-        pass
     except OSError:
-        pass  # the original error is the one worth reporting
+        pass  # absent, or unremovable: the original error is the one worth reporting

@@ -1,22 +1,35 @@
 """Claims made with the prepared statement win exactly the rows, and write exactly the values, of the general one."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, insert, select
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.app import App
 from engine.models import Delivery
-from engine.queue.claim import claim, claim_row, claim_rows
+from engine.queue.claim import claim_row, claim_rows
 
 STALE = timedelta(minutes=10)
 # A row's state: its status, when it is due (minutes from now) and when it was claimed (minutes ago, or never).
 states = st.tuples(st.sampled_from(["queued", "sending", "sent", "failed"]), st.integers(-1, 1),
                    st.sampled_from([None, 9, 10, 11]))
+
+
+def claim(session: Session, model: Any, row_id: int, now: datetime, ready: tuple[str, ...],
+          stale_after: timedelta, working: str) -> bool:
+    """The claim written plainly, built anew each time: whether this caller won the row."""
+    result = session.execute(
+        update(model)
+        .where(model.id == row_id,
+               or_(and_(model.status.in_(ready), model.next_attempt_at <= now),
+                   and_(model.status == working, model.claimed_at < now - stale_after)))
+        .values(status=working, claimed_at=now, attempts=model.attempts + 1)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1  # type: ignore[attr-defined]
 
 
 def _rows(session: Session) -> list[tuple[Any, ...]]:

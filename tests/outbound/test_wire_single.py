@@ -10,13 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from outbound.attachment_splice import compose_with_attachments
+from outbound.attachment_splice import compose_with_attachments, encoded_file
 from outbound.compose import ComposeError, InlineImage, OutAttachment, compose
 from outbound.render import Rendered
 from outbound.single_plans import SinglePlans
 from outbound.header_values import single_line
 from outbound.wire_parts import Envelope, HeaderWriter, fold
-from outbound.wire_single import SinglePlan, encoded_file
+from outbound.wire_single import SinglePlan
 
 SHARED = {"from_addr": "noreply@pep.test", "from_name": "Sussex Police", "auto_submitted": True, "bulk": False}
 LOGO = InlineImage("logo.force", b"\x89PNG\r\n\x1a\n" + b"\x00\xff" * 300, "Force logo", filename="logo.png")

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, text
 
 from engine.db import make_engine, make_session_factory
 from engine.models import InboundMessage
-from inbound.row_insert import RowInsert
+from inbound.intake_insert import IntakeInsert
 from inbound.store import ROW_COLUMNS, insert_rows, new_rows
 
 COLUMNS = [column.name for column in InboundMessage.__table__.columns if column.name != "id"]
@@ -51,7 +51,7 @@ def test_the_dbapi_insert_stores_what_the_orm_insert_stores(db_url: str, raw: by
             general = insert_rows(session, rows)
             session.commit()
         for pipeline in (None, False):  # psycopg's pipeline, and one statement per row (other drivers)
-            fast_insert = RowInsert(engine, pipeline=pipeline)
+            fast_insert = IntakeInsert(engine, pipeline=pipeline)
             fast = fast_insert.write(rows)
             fast_insert.close()
             # Then each recipient's row is stored identically, under ids given in the rows' order
@@ -65,7 +65,7 @@ def test_the_dbapi_insert_stores_what_the_orm_insert_stores(db_url: str, raw: by
 
 def test_after_a_failed_write_the_next_one_uses_a_fresh_connection(db_url: str) -> None:
     engine = make_engine(db_url)
-    fast_insert = RowInsert(engine)
+    fast_insert = IntakeInsert(engine)
     good = new_rows(b"Subject: x\r\n\r\nbody\r\n", "a@example.org", ["b@pep.test"], "smtp",
                     datetime(2026, 11, 27, tzinfo=timezone.utc))
     bad = [dict(good[0], rcpt_to=None)]  # NOT NULL: the database refuses it

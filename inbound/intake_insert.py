@@ -10,7 +10,7 @@ from engine.models import InboundMessage
 from inbound.store import ROW_COLUMNS
 
 
-class RowInsert:
+class IntakeInsert:
     """Inserts and commits inbound rows in one transaction on a DBAPI connection the committer keeps.
 
     Why not a Session: per commit the ORM's bulk insert, session and connection bookkeeping cost about
